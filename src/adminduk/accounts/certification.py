@@ -1,0 +1,56 @@
+"""Training certificates: only a currently certified operator records or prints."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Certification
+
+EXPIRY_NOTICE_DAYS = 30
+
+
+def current_certification(user, kind: str, on: dt.date | None = None) -> Certification | None:
+    on = on or timezone.localdate()
+    return (
+        Certification.objects.filter(user=user, kind=kind, trained_on__lte=on, valid_until__gte=on)
+        .order_by("-valid_until")
+        .first()
+    )
+
+
+def expiring_certifications(user, on: dt.date | None = None, within_days: int = EXPIRY_NOTICE_DAYS) -> list[Certification]:
+    """Certificates that are current now but end within `within_days`, and have no successor."""
+    on = on or timezone.localdate()
+    expiring = []
+    for kind in Certification.Kind.values:
+        cert = current_certification(user, kind, on)
+        if cert and (cert.valid_until - on).days <= within_days:
+            expiring.append(cert)
+    return expiring
+
+
+@transaction.atomic
+def certify(user, *, kind: str, certificate_number: str, trained_on: dt.date, valid_until: dt.date, actor=None) -> Certification:
+    if kind not in Certification.Kind.values:
+        raise ValidationError({"kind": _("Unknown certification kind %(kind)r.") % {"kind": kind}})
+    if valid_until <= trained_on:
+        raise ValidationError({"valid_until": _("A certificate must stay valid after the training date.")})
+    if trained_on > timezone.localdate():
+        raise ValidationError({"trained_on": _("The training date lies in the future.")})
+    if not certificate_number.strip():
+        raise ValidationError({"certificate_number": _("A certificate number is required.")})
+    from adminduk.audit.actions import record
+
+    cert = Certification.objects.create(
+        user=user,
+        kind=kind,
+        certificate_number=certificate_number.strip(),
+        trained_on=trained_on,
+        valid_until=valid_until,
+        issued_by=actor,
+    )
+    record(None, "create", actor=actor, object_type="certification", object_id=str(cert.pk), details={"user": user.username, "kind": kind, "valid_until": valid_until.isoformat()})
+    return cert

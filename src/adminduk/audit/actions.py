@@ -1,0 +1,47 @@
+"""Writing the audit log. Every read or write of personal data calls `record` once."""
+
+from django.http import HttpRequest
+
+from .models import AuditEntry
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind the office reverse proxy REMOTE_ADDR is the proxy; trusting X-Forwarded-For is a
+    # deployment decision, so only REMOTE_ADDR is used here.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    request: HttpRequest | None,
+    action: str,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    kecamatan_code: str = "",
+    actor=None,
+    station=None,
+    device_time=None,
+    details: dict | None = None,
+) -> AuditEntry:
+    """Append one entry. The actor, office, address and path come from the request when given."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    from adminduk.accounts.scoping import primary_office_id
+
+    office_id = primary_office_id(actor) if actor is not None else None
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor_username=getattr(actor, "username", "") or "",
+        actor_role=getattr(actor, "role", "") or "",
+        office_id=office_id,
+        station=station,
+        device_time=device_time,
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:200] if request is not None else ""),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        kecamatan_code=kecamatan_code,
+        path=(request.get_full_path()[:300] if request is not None else ""),
+        details=details or {},
+    )

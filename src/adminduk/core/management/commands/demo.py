@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from adminduk.core import demo
+
+
+class Command(BaseCommand):
+    help = "Start adminduk with the demo Kota Palu on SQLite: migrate, load regions and offices, generate residents, create one account per role, serve."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--residents", type=int, default=20_000, help="synthetic residents to generate (default 20,000)")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
+        parser.add_argument("--no-serve", action="store_true", help="prepare everything but do not start the server")
+
+    def handle(self, *args, residents, addr, no_serve, **options):
+        if residents < 1:
+            raise CommandError("--residents must be at least 1")
+        if settings.MODE == "production":
+            raise CommandError("the demo refuses to run with ADMINDUK_MODE=production")
+        demo.prepare_demo(residents=residents, stdout=self.stdout)
+        host, _, port = addr.rpartition(":")
+        base = f"http://{host or '127.0.0.1'}:{port}"
+        lines = [
+            "",
+            "adminduk demo — Kota Palu (72.71)",
+            f"  database   {settings.DATABASES['default']['NAME']}",
+            f"  open       {base}/",
+            f"  admin      {base}/admin/",
+            f"  API docs   {base}/api/docs",
+            "",
+            "  Every staff login needs a 6-digit code. Add the TOTP secret to an authenticator app,",
+            "  or print the current code with:  .venv/bin/adminduk totp USERNAME",
+            "",
+            f"  {'username':<16} {'password':<27} {'role':<19} {'TOTP secret'}",
+        ]
+        lines += [
+            f"  {a.username:<16} {a.password:<27} {a.role:<19} {a.totp_secret_base32}" for a in demo.DEMO_ACCOUNTS
+        ]
+        lines += ["", "  NIKs to search (Mantikulore): " + ", ".join(demo.sample_niks()), ""]
+        self.stdout.write("\n".join(lines))
+        if not no_serve:
+            call_command("runserver", addr, use_reloader=False)

@@ -1,0 +1,109 @@
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from adminduk.core.admin import BadRequestOnInvalidFormMixin, ReadOnlyAdmin
+
+from . import actions
+from .forms import ResidentForm
+from .models import Family, FamilyMember, Resident, ResidentEvent, SerialCounter
+
+
+class ResidentAdminForm(ResidentForm):
+    reason = forms.CharField(
+        label=_("reason for the change"),
+        required=False,
+        max_length=300,
+        help_text=_("Required when changing an existing resident; kept in the resident's history."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance._state.adding and self.has_changed() and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the data is changed; it is kept in the history."))
+        return data
+
+
+class ResidentEventInline(admin.TabularInline):
+    model = ResidentEvent
+    extra = 0
+    can_delete = False
+    fields = ["kind", "occurred_on", "recorded_at", "recorded_by", "changes", "reason"]
+    readonly_fields = fields
+    ordering = ["-recorded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Resident)
+class ResidentAdmin(BadRequestOnInvalidFormMixin, admin.ModelAdmin):
+    """Adds and corrections go through population.actions, so every change lands in the history."""
+
+    form = ResidentAdminForm
+    list_display = ["nik", "full_name", "sex", "birth_date", "kelurahan", "rw", "rt", "life_status"]
+    list_filter = ["life_status", "sex", "religion", "marital_status", "kelurahan__kecamatan"]
+    search_fields = ["=nik", "full_name"]
+    list_select_related = ["kelurahan"]
+    autocomplete_fields = ["kelurahan"]
+    readonly_fields = ["life_status", "died_on", "created_at", "updated_at"]
+    inlines = [ResidentEventInline]
+    show_full_result_count = False  # COUNT(*) over a million rows on every page is wasted work
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a NIK is never deleted or reused
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        with transaction.atomic():
+            if change:
+                changes = {f: data[f] for f in form.changed_data if f not in ("nik", "reason")}
+                # The form already copied the new values onto obj; correct the stored row instead.
+                actions.correct_resident(Resident.objects.get(pk=obj.pk), changes, reason=data["reason"], actor=request.user)
+                obj.refresh_from_db()
+            else:
+                created = actions.register_resident(data, nik=data["nik"], actor=request.user, reason=data.get("reason", ""))
+                obj.pk, obj.nik = created.pk, created.nik
+                obj._state.adding = False
+
+
+class FamilyMemberInline(admin.TabularInline):
+    model = FamilyMember
+    extra = 0
+    can_delete = False
+    fields = ["resident", "relationship"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Family)
+class FamilyAdmin(ReadOnlyAdmin):
+    """A KK is issued by population.actions.issue_family_card; a change issues a new KK."""
+
+    list_display = ["kk_number", "kelurahan", "rw", "rt", "issued_on", "status"]
+    list_filter = ["status", "kelurahan__kecamatan"]
+    search_fields = ["=kk_number"]
+    list_select_related = ["kelurahan"]
+    inlines = [FamilyMemberInline]
+    show_full_result_count = False
+
+
+@admin.register(ResidentEvent)
+class ResidentEventAdmin(ReadOnlyAdmin):
+    list_display = ["resident", "kind", "occurred_on", "recorded_at", "recorded_by"]
+    list_filter = ["kind"]
+    search_fields = ["=resident__nik"]
+    list_select_related = ["resident", "recorded_by"]
+    show_full_result_count = False
+
+
+@admin.register(SerialCounter)
+class SerialCounterAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "prefix", "last_serial"]
+    search_fields = ["prefix"]

@@ -1,0 +1,123 @@
+"""Validation of resident data, shared by the admin, the API and operator pages."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import rules
+from .choices import Citizenship, MaritalStatus
+from .models import Resident
+
+EARLIEST_BIRTH_DATE = dt.date(1880, 1, 1)
+
+RESIDENT_DATA_FIELDS = [
+    "full_name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "blood_type",
+    "religion",
+    "marital_status",
+    "marriage_date",
+    "divorce_date",
+    "occupation",
+    "education",
+    "citizenship",
+    "passport_number",
+    "kitap_number",
+    "father_name",
+    "mother_name",
+    "kelurahan",
+    "rw",
+    "rt",
+    "address",
+]
+
+
+def check_neighbourhood_number(value: str, label: str) -> str:
+    value = (value or "").strip()
+    if value.isdigit() and len(value) <= 3:
+        value = value.zfill(3)
+    if not (len(value) == 3 and value.isdigit()) or value == "000":
+        raise forms.ValidationError(
+            _("%(label)s must be a number from 001 to 999, got %(value)r.") % {"label": label, "value": value}
+        )
+    return value
+
+
+class ResidentForm(forms.ModelForm):
+    """Resident data. The NIK is optional: blank means a new NIK is allocated on registration."""
+
+    nik = forms.CharField(label="NIK", required=False, max_length=32, help_text=gettext_lazy("Leave empty to issue a new NIK."))
+    # Wider than the column so clean_rw/clean_rt can give the one precise message.
+    rw = forms.CharField(label="RW", max_length=8)
+    rt = forms.CharField(label="RT", max_length=8)
+
+    class Meta:
+        model = Resident
+        fields = ["nik", *RESIDENT_DATA_FIELDS]
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.warnings: list[str] = []
+        if not self.instance._state.adding:  # UUID pks exist before saving, so pk says nothing
+            self.fields["nik"].disabled = True
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name or any(ch.isdigit() for ch in name):
+            raise forms.ValidationError(_("A name must contain letters and no digits."))
+        return name.upper()
+
+    def clean_birth_date(self):
+        born = self.cleaned_data["birth_date"]
+        if born > self.today:
+            raise forms.ValidationError(_("The date of birth lies in the future."))
+        if born < EARLIEST_BIRTH_DATE:
+            raise forms.ValidationError(_("The date of birth is before 1880."))
+        return born
+
+    def clean_rw(self):
+        return check_neighbourhood_number(self.cleaned_data["rw"], "RW")
+
+    def clean_rt(self):
+        return check_neighbourhood_number(self.cleaned_data["rt"], "RT")
+
+    def clean_nik(self):
+        if not self.instance._state.adding:
+            return self.instance.nik
+        nik = self.cleaned_data.get("nik", "").strip()
+        if not nik:
+            return ""
+        try:
+            rules.parse_nik(nik)
+        except rules.NumberError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+        if Resident.objects.filter(nik=nik).exists():
+            raise forms.ValidationError(_("NIK %(nik)s is already held by another resident; a NIK is never reused.") % {"nik": nik})
+        return nik
+
+    def clean(self):
+        data = super().clean()
+        born = data.get("birth_date")
+        status = data.get("marital_status")
+        married_on = data.get("marriage_date")
+        divorced_on = data.get("divorce_date")
+        if status == MaritalStatus.BELUM_KAWIN and (married_on or divorced_on):
+            self.add_error("marriage_date", _("A resident who never married has no date of marriage or divorce."))
+        if born and married_on and married_on <= born:
+            self.add_error("marriage_date", _("The date of marriage must be after the date of birth."))
+        if married_on and married_on > self.today:
+            self.add_error("marriage_date", _("The date of marriage lies in the future."))
+        if divorced_on and married_on and divorced_on < married_on:
+            self.add_error("divorce_date", _("The date of divorce must not be before the date of marriage."))
+        if data.get("citizenship") == Citizenship.WNA and not data.get("passport_number"):
+            self.add_error("passport_number", _("A foreign citizen needs a passport number."))
+        nik = data.get("nik")
+        if nik and born and data.get("sex"):
+            self.warnings = list(rules.parse_nik(nik, registry_birth_date=born, registry_sex=data["sex"]).warnings)
+        return data

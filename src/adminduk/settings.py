@@ -1,0 +1,212 @@
+"""The one settings module. Everything deployment-specific comes from the environment.
+
+ADMINDUK_MODE     production (default) | demo | test. Only demo and test get a dev secret key.
+ADMINDUK_ROLE     central (default) | node.
+DATABASE_URL      any dj-database-url URL; default: SQLite file in WAL mode under ADMINDUK_DATA_DIR.
+ADMINDUK_SECRET_KEY, ADMINDUK_ALLOWED_HOSTS (comma separated), ADMINDUK_DEBUG (0/1).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+
+MODE = os.environ.get("ADMINDUK_MODE", "production")
+if MODE not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured(f"ADMINDUK_MODE must be production, demo or test, not {MODE!r}")
+ROLE = os.environ.get("ADMINDUK_ROLE", "central")
+if ROLE not in {"central", "node"}:
+    raise ImproperlyConfigured(f"ADMINDUK_ROLE must be central or node, not {ROLE!r}")
+
+DATA_DIR = Path(os.environ.get("ADMINDUK_DATA_DIR", Path.cwd() / "var")).resolve()
+
+SECRET_KEY = os.environ.get("ADMINDUK_SECRET_KEY", "")
+if not SECRET_KEY:
+    if MODE == "production":
+        raise ImproperlyConfigured(
+            "Set ADMINDUK_SECRET_KEY (a long random string). "
+            "Only ADMINDUK_MODE=demo or test may run without one."
+        )
+    SECRET_KEY = f"adminduk-{MODE}-only-insecure-key-never-use-in-production"
+
+DEBUG = os.environ.get("ADMINDUK_DEBUG", "1" if MODE == "demo" else "0") == "1"
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("ADMINDUK_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
+if MODE == "test":
+    ALLOWED_HOSTS.append("testserver")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "adminduk.core",
+    "adminduk.regions",
+    "adminduk.offices",
+    "adminduk.accounts",
+    "adminduk.audit",
+    "adminduk.population",
+    "adminduk.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "adminduk.accounts.access.AccessControlMiddleware",
+    # Last, as django-axes asks: it turns its lockout signal into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "adminduk.urls"
+WSGI_APPLICATION = "adminduk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database_config() -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{DATA_DIR / 'adminduk.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers work while the single writer commits; IMMEDIATE takes the write
+        # lock at BEGIN so two writers queue instead of failing with "database is locked".
+        config["OPTIONS"] = {
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=30000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+        config.setdefault("TEST", {})
+    return config
+
+
+DATABASES = {"default": _database_config()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if MODE == "test":
+    # Argon2 at production cost makes a large suite slow; the hasher itself is tested separately.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses credentials for a locked-out username/address pair.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMINDUK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.5  # hours a locked-out username/address pair waits
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "adminduk"
+
+# Sessions end after this many seconds without a request (every request renews the cookie).
+SESSION_COOKIE_AGE = int(os.environ.get("ADMINDUK_SESSION_IDLE_SECONDS", "1800"))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Makassar"  # Kota Palu (WITA); all stored datetimes are UTC
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if MODE == "test"
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = MODE != "production"
+if MODE != "production":
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic is a production step only
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if MODE == "production":
+    SESSION_COOKIE_SECURE = os.environ.get("ADMINDUK_INSECURE_COOKIES", "0") != "1"
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ADMINDUK_LOG_LEVEL", "INFO")},
+    # Failed logins are in the audit log already; axes would log every success too.
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# The kota this installation serves (Kemendagri code); the demo uses Kota Palu.
+ADMINDUK_KOTA = os.environ.get("ADMINDUK_KOTA", "72.71")

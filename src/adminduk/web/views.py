@@ -1,0 +1,95 @@
+"""Operator pages. Views parse the request, check access and render; queries live in
+web.queries and display shaping in web.display.
+
+Access is deny by default (adminduk.accounts.access): every view declares who may use it, and
+every lookup goes through the user's jurisdiction (adminduk.accounts.scoping), so a record
+outside it is answered exactly like an unknown one. Reads of personal data go to the audit log.
+"""
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from adminduk.accounts import scoping
+from adminduk.accounts.access import any_staff_view, staff_view
+from adminduk.accounts.permissions import Permission
+from adminduk.audit.actions import record
+
+from . import display, queries
+
+
+def _wants_fragment(request) -> bool:
+    # A history restore (back button after htmx's cache expired) needs the whole page again.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@any_staff_view
+@require_GET
+def home(request):
+    user = request.user
+    can_search = bool(scoping.authorize(user, Permission.SEARCH_RESIDENT))
+    figures = None
+    if scoping.authorize(user, Permission.VIEW_RESIDENT):
+        scope = scoping.scope_of(user)
+        figures = queries.registry_figures(
+            scoping.residents_for(user),
+            scoping.families_for(user),
+            timezone.localdate(),
+            queries.area_names(scope.regency_codes, scope.kecamatan_codes),
+        )
+    context = {"figures": figures, "can_search": can_search, "search": queries.NikSearch("")}
+    return render(request, "web/home.html", context)
+
+
+@staff_view(Permission.SEARCH_RESIDENT)
+@require_GET
+def resident_search(request):
+    """Search by NIK. Every outcome (invalid, not found, found) is a 200 page: the search
+    itself worked, and htmx only swaps 2xx responses by default."""
+    residents = scoping.residents_for(request.user, Permission.SEARCH_RESIDENT)
+    search = queries.search_by_nik(request.GET.get("nik", ""), timezone.localdate(), residents)
+    if search.asked and not search.error:
+        resident = search.resident
+        record(
+            request,
+            "search",
+            object_type="resident",
+            object_id=search.nik,
+            kecamatan_code=resident.kelurahan.kecamatan_id if resident else "",
+            details={"found": resident is not None},
+        )
+    template = "web/partials/search_result.html" if _wants_fragment(request) else "web/resident_search.html"
+    response = render(request, template, {"search": search})
+    # Same URL, two bodies: caches must key on the htmx header.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@staff_view(Permission.VIEW_RESIDENT)
+@require_GET
+def resident_detail(request, nik: str):
+    today = timezone.localdate()
+    detail = queries.resident_detail(nik, today, scoping.residents_for(request.user))
+    resident = detail.resident
+    record(request, "view", object_type="resident", object_id=resident.nik, kecamatan_code=resident.kelurahan.kecamatan_id)
+    context = {
+        "detail": detail,
+        "resident": resident,
+        "sections": display.resident_sections(resident),
+        "nik_rows": display.nik_rows(detail.parsed_nik, detail.nik_kecamatan) if detail.parsed_nik else [],
+        "wajib_ktp": display.wajib_ktp_status(resident, today),
+        "kia": display.kia_status(resident, today),
+        "history": [(event, display.event_changes(event, detail.event_kelurahan)) for event in detail.events],
+    }
+    return render(request, "web/resident_detail.html", context)
+
+
+@staff_view(Permission.VIEW_RESIDENT)
+@require_GET
+def family_detail(request, kk_number: str):
+    detail = queries.family_detail(kk_number, timezone.localdate(), scoping.families_for(request.user))
+    family = detail.family
+    record(request, "view", object_type="family", object_id=family.kk_number, kecamatan_code=family.kelurahan.kecamatan_id)
+    context = {"detail": detail, "family": family, "header_rows": display.family_rows(family)}
+    return render(request, "web/family_detail.html", context)

@@ -55,12 +55,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "huey.contrib.djhuey",
     "adminduk.core",
     "adminduk.regions",
     "adminduk.offices",
     "adminduk.accounts",
     "adminduk.audit",
     "adminduk.population",
+    "adminduk.enrollment",
+    "adminduk.sync",
     "adminduk.web",
 ]
 
@@ -210,3 +213,49 @@ LOGGING = {
 
 # The kota this installation serves (Kemendagri code); the demo uses Kota Palu.
 ADMINDUK_KOTA = os.environ.get("ADMINDUK_KOTA", "72.71")
+
+# --- Keys, node and central ----------------------------------------------------------------
+# Key files (station Ed25519 key, the central's X25519 key) live here, owner-only.
+ADMINDUK_KEY_DIR = os.environ.get("ADMINDUK_KEY_DIR", str(DATA_DIR / "keys"))
+# On a node: the central's sealing key (base64 X25519) and its base URL for sync.
+ADMINDUK_CENTRAL_PUBLIC_KEY = os.environ.get("ADMINDUK_CENTRAL_PUBLIC_KEY", "")
+ADMINDUK_CENTRAL_URL = os.environ.get("ADMINDUK_CENTRAL_URL", "")
+# On a node: the station (registered at the central) whose key signs this node's packets.
+ADMINDUK_STATION_ID = os.environ.get("ADMINDUK_STATION_ID", "")
+
+# Capture devices per modality: a dotted path to an adapter class. The simulator serves the
+# demo and the tests; a vendor SDK adapter is plugged in here.
+ADMINDUK_DEVICE_ADAPTERS = {
+    "face": os.environ.get("ADMINDUK_FACE_ADAPTER", "adminduk.enrollment.devices.simulator.SimulatedCamera"),
+    "finger": os.environ.get("ADMINDUK_FINGER_ADAPTER", "adminduk.enrollment.devices.simulator.SimulatedFingerprintScanner"),
+    "iris": os.environ.get("ADMINDUK_IRIS_ADAPTER", "adminduk.enrollment.devices.simulator.SimulatedIrisScanner"),
+    "signature": os.environ.get("ADMINDUK_SIGNATURE_ADAPTER", "adminduk.enrollment.devices.simulator.SimulatedSignaturePad"),
+}
+
+# 1:N biometric identification: "faiss" (built in) or "abis" (an external ABIS speaking the
+# MOSIP ABIS API shape at ADMINDUK_ABIS_URL).
+ADMINDUK_MATCHER = os.environ.get("ADMINDUK_MATCHER", "faiss")
+ADMINDUK_ABIS_URL = os.environ.get("ADMINDUK_ABIS_URL", "")
+
+# --- Background tasks (Huey) ---------------------------------------------------------------
+# Demo and nodes: SQLite storage, no extra server. Production central: Redis (ADMINDUK_REDIS_URL)
+# with several consumers. Tests run tasks immediately, in the calling process.
+_redis_url = os.environ.get("ADMINDUK_REDIS_URL", "")
+if MODE == "test" and not os.environ.get("ADMINDUK_HUEY_REAL"):
+    HUEY = {"huey_class": "huey.MemoryHuey", "name": "adminduk", "immediate": True}
+elif _redis_url:
+    HUEY = {
+        "huey_class": "huey.PriorityRedisHuey",
+        "name": f"adminduk-{ROLE}",
+        "url": _redis_url,
+        "immediate": False,
+        "consumer": {"workers": int(os.environ.get("ADMINDUK_WORKERS", "4")), "worker_type": "process"},
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": f"adminduk-{ROLE}",
+        "filename": str(DATA_DIR / f"tasks-{ROLE}.sqlite3"),
+        "immediate": False,
+        "consumer": {"workers": int(os.environ.get("ADMINDUK_WORKERS", "2")), "worker_type": "thread"},
+    }

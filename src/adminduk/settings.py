@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "adminduk.population",
     "adminduk.enrollment",
     "adminduk.sync",
+    "adminduk.biometrics",
+    "adminduk.processing",
     "adminduk.web",
 ]
 

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from adminduk.accounts.api_auth import require
 from adminduk.population.api import router as population_router
+from adminduk.sync.api import router as sync_router
 
 api = NinjaAPI(
     title="adminduk API",
@@ -13,3 +14,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", population_router)
+api.add_router("/sync", sync_router)

@@ -16,6 +16,23 @@ TANAMODINDI = "72.71.08.1004"  # kelurahan in Mantikulore
 TODAY = dt.date(2026, 11, 24)
 
 
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Code called directly (rules, actions) speaks English in tests, so assertions can name the
+    source messages; requests still choose their language (Indonesian by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english_client(client):
+    """A test client whose requests ask for English (Accept-Language: en)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 @pytest.fixture
 def palu_regions(db):
     """Provinsi 72, Kota Palu, its 8 kecamatan and 46 kelurahan (fast: not the national list)."""

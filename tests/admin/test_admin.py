@@ -5,7 +5,7 @@ import pytest
 from adminduk.population.models import Resident, ResidentEvent
 from tests.conftest import login_verified, resident_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
 
 @pytest.fixture

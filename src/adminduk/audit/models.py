@@ -3,9 +3,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk update/delete would bypass the model's refusal, so they refuse too."""
+
+    def update(self, **kwargs):
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self):
+        raise PermissionError("the audit log is append-only")
+
+
 class AuditEntry(models.Model):
     """One read or write of personal data. Append-only: the model refuses updates and deletes,
-    and database triggers (migration 0002) refuse them for any other client too."""
+    and database triggers (migration 0002) refuse them for other clients too."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("view")
@@ -41,6 +51,8 @@ class AuditEntry(models.Model):
     kecamatan_code = models.CharField(_("kecamatan of the record"), max_length=8, blank=True, db_index=True)
     path = models.CharField(_("path"), max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

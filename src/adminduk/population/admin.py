@@ -1,28 +1,11 @@
-from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from adminduk.core.admin import BadRequestOnInvalidFormMixin, ReadOnlyAdmin
 
 from . import actions
-from .forms import ResidentForm
+from .forms import ResidentCorrectionForm
 from .models import Family, FamilyMember, Resident, ResidentEvent, SerialCounter
-
-
-class ResidentAdminForm(ResidentForm):
-    reason = forms.CharField(
-        label=_("reason for the change"),
-        required=False,
-        max_length=300,
-        help_text=_("Required when changing an existing resident; kept in the resident's history."),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if not self.instance._state.adding and self.has_changed() and not data.get("reason", "").strip():
-            self.add_error("reason", _("Say why the data is changed; it is kept in the history."))
-        return data
 
 
 class ResidentEventInline(admin.TabularInline):
@@ -44,7 +27,7 @@ class ResidentEventInline(admin.TabularInline):
 class ResidentAdmin(BadRequestOnInvalidFormMixin, admin.ModelAdmin):
     """Adds and corrections go through population.actions, so every change lands in the history."""
 
-    form = ResidentAdminForm
+    form = ResidentCorrectionForm
     list_display = ["nik", "full_name", "sex", "birth_date", "kelurahan", "rw", "rt", "life_status"]
     list_filter = ["life_status", "sex", "religion", "marital_status", "kelurahan__kecamatan"]
     search_fields = ["=nik", "full_name"]
@@ -61,7 +44,7 @@ class ResidentAdmin(BadRequestOnInvalidFormMixin, admin.ModelAdmin):
         data = form.cleaned_data
         with transaction.atomic():
             if change:
-                changes = {f: data[f] for f in form.changed_data if f not in ("nik", "reason")}
+                changes = form.corrections()
                 # The form already copied the new values onto obj; correct the stored row instead.
                 actions.correct_resident(Resident.objects.get(pk=obj.pk), changes, reason=data["reason"], actor=request.user)
                 obj.refresh_from_db()

@@ -121,3 +121,24 @@ class ResidentForm(forms.ModelForm):
         if nik and born and data.get("sex"):
             self.warnings = list(rules.parse_nik(nik, registry_birth_date=born, registry_sex=data["sex"]).warnings)
         return data
+
+
+class ResidentCorrectionForm(ResidentForm):
+    """A correction of an existing resident: every change needs a reason for the history."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("reason for the change"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("Required when changing an existing resident; kept in the resident's history."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance._state.adding and self.has_changed() and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the data is changed; it is kept in the history."))
+        return data
+
+    def corrections(self) -> dict:
+        """The changed registry fields and their new values (never the NIK)."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in RESIDENT_DATA_FIELDS}

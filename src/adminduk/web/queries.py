@@ -9,12 +9,15 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django import forms
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from adminduk.population import rules
 from adminduk.population.choices import Citizenship, LifeStatus, MaritalStatus, Relationship
+from adminduk.population.forms import check_neighbourhood_number
 from adminduk.population.models import Family, FamilyMember, Resident, ResidentEvent
 from adminduk.regions.models import Kecamatan, Kelurahan, Regency
 
@@ -210,3 +213,50 @@ def family_detail(kk_number: str, on: dt.date, families: QuerySet) -> FamilyDeta
     head = next((row.resident for row in members if row.member.relationship == Relationship.KEPALA_KELUARGA), None)
     supersedes = list(family.supersedes.order_by("-issued_on").values_list("kk_number", flat=True))
     return FamilyDetail(family, head, members, supersedes, on)
+
+
+def kelurahan_in(scope) -> QuerySet:
+    """Kelurahan/desa inside a jurisdiction (for choosers)."""
+    return Kelurahan.objects.filter(scope.q("kecamatan")).select_related("kecamatan").order_by("code")
+
+
+class ResidentExportForm(forms.Form):
+    kelurahan = forms.ModelChoiceField(label=gettext_lazy("kelurahan/desa"), queryset=Kelurahan.objects.none())
+    rw = forms.CharField(label="RW", required=False, max_length=8)
+    rt = forms.CharField(label="RT", required=False, max_length=8)
+
+    def __init__(self, *args, kelurahan: QuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kelurahan"].queryset = kelurahan
+
+    def clean_rw(self):
+        value = self.cleaned_data["rw"]
+        return check_neighbourhood_number(value, "RW") if value else ""
+
+    def clean_rt(self):
+        value = self.cleaned_data["rt"]
+        return check_neighbourhood_number(value, "RT") if value else ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rt") and not data.get("rw"):
+            self.add_error("rw", _("Choose the RW of the RT."))
+        return data
+
+
+def export_residents(residents: QuerySet, data: dict) -> QuerySet:
+    residents = residents.filter(kelurahan=data["kelurahan"], life_status="hidup")
+    if data.get("rw"):
+        residents = residents.filter(rw=data["rw"])
+    if data.get("rt"):
+        residents = residents.filter(rt=data["rt"])
+    return residents.select_related("kelurahan").order_by("rw", "rt", "address", "nik")
+
+
+EXPORT_HEADER = ["nik", "nama_lengkap", "jenis_kelamin", "tempat_lahir", "tanggal_lahir", "alamat", "rt", "rw", "kelurahan", "status_perkawinan"]
+
+
+def export_rows(residents: QuerySet):
+    yield EXPORT_HEADER
+    for r in residents.iterator(chunk_size=2000):
+        yield [r.nik, r.full_name, r.sex, r.birth_place, r.birth_date.isoformat(), r.address, r.rt, r.rw, r.kelurahan.name, r.marital_status]

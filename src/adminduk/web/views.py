@@ -6,8 +6,13 @@ every lookup goes through the user's jurisdiction (adminduk.accounts.scoping), s
 outside it is answered exactly like an unknown one. Reads of personal data go to the audit log.
 """
 
-from django.shortcuts import render
+import csv
+
+from django.contrib import messages
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -15,6 +20,9 @@ from adminduk.accounts import scoping
 from adminduk.accounts.access import any_staff_view, staff_view
 from adminduk.accounts.permissions import Permission
 from adminduk.audit.actions import record
+from adminduk.population.actions import correct_resident
+from adminduk.population.forms import ResidentCorrectionForm
+from adminduk.population.models import Resident
 
 from . import display, queries
 
@@ -81,6 +89,7 @@ def resident_detail(request, nik: str):
         "wajib_ktp": display.wajib_ktp_status(resident, today),
         "kia": display.kia_status(resident, today),
         "history": [(event, display.event_changes(event, detail.event_kelurahan)) for event in detail.events],
+        "can_edit": bool(scoping.authorize(request.user, Permission.EDIT_RESIDENT)),
     }
     return render(request, "web/resident_detail.html", context)
 
@@ -93,3 +102,52 @@ def family_detail(request, kk_number: str):
     record(request, "view", object_type="family", object_id=family.kk_number, kecamatan_code=family.kelurahan.kecamatan_id)
     context = {"detail": detail, "family": family, "header_rows": display.family_rows(family)}
     return render(request, "web/family_detail.html", context)
+
+
+@staff_view(Permission.EDIT_RESIDENT)
+def resident_edit(request, nik: str):
+    """Correct a resident's registry data; the NIK never changes and every change needs a reason."""
+    resident = get_object_or_404(scoping.residents_for(request.user, Permission.EDIT_RESIDENT).select_related("kelurahan"), nik=nik)
+    form = ResidentCorrectionForm(request.POST or None, instance=resident, today=timezone.localdate())
+    form.fields["kelurahan"].queryset = queries.kelurahan_in(scoping.scope_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        changes = form.corrections()
+        if changes:
+            stored = Resident.objects.get(pk=resident.pk)  # the form copied new values onto `resident`
+            correct_resident(stored, changes, reason=form.cleaned_data["reason"], actor=request.user)
+            record(
+                request, "update", object_type="resident", object_id=nik,
+                kecamatan_code=stored.kelurahan.kecamatan_id, details={"fields": sorted(changes)},
+            )
+            messages.success(request, _("The changes are saved and kept in the resident's history."))
+        return redirect("web:resident_detail", nik=nik)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "GET":
+        record(request, "view", object_type="resident", object_id=nik, kecamatan_code=resident.kelurahan.kecamatan_id, details={"page": "edit"})
+    return render(request, "web/resident_edit.html", {"form": form, "resident": resident}, status=status)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@staff_view(Permission.EXPORT)
+@require_GET
+def resident_export(request):
+    """Living residents of one kelurahan (optionally one RW/RT) as CSV, within the jurisdiction."""
+    scope = scoping.scope_of(request.user)
+    form = queries.ResidentExportForm(request.GET or None, kelurahan=queries.kelurahan_in(scope))
+    if not form.is_bound or not form.is_valid():
+        return render(request, "web/resident_export.html", {"form": form}, status=400 if form.is_bound else 200)
+    residents = queries.export_residents(scoping.residents_for(request.user, Permission.EXPORT), form.cleaned_data)
+    kelurahan = form.cleaned_data["kelurahan"]
+    record(
+        request, "export", object_type="resident_list", object_id=kelurahan.code,
+        kecamatan_code=kelurahan.kecamatan_id, details={k: str(v) for k, v in request.GET.items()},
+    )
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in queries.export_rows(residents)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="penduduk-{kelurahan.code}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

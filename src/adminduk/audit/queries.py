@@ -1,0 +1,117 @@
+"""Reading the audit log: who may see which entries, and the filters supervisors use."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from adminduk.accounts import scoping
+from adminduk.accounts.permissions import Permission
+
+from .models import AuditEntry
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000  # one CSV file; narrow the filter for more
+
+
+def entries_for(user) -> QuerySet:
+    """Entries `user` may read: about records of their jurisdiction, or made by staff of their
+    offices (logins, refusals). Nothing without the read-audit permission (deny by default)."""
+    if not scoping.authorize(user, Permission.READ_AUDIT):
+        return AuditEntry.objects.none()
+    scope = scoping.scope_of(user)
+    if scope.is_kota_wide:
+        regencies = sorted(scope.regency_codes)
+        by_record = scope.q_code("kecamatan_code")
+        by_office = Q(office__regency__in=regencies)
+        return AuditEntry.objects.filter(by_record | by_office)
+    office_ids = list(user.assignments.values_list("office_id", flat=True))
+    return AuditEntry.objects.filter(scope.q_code("kecamatan_code") | Q(office_id__in=office_ids))
+
+
+class AuditFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    username = forms.CharField(label=_("username"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("action"), required=False, choices=[("", "—"), *AuditEntry.Action.choices])
+    record = forms.CharField(label=_("record (NIK, KK, …)"), required=False, max_length=64)
+    kecamatan = forms.RegexField(
+        label=_("kecamatan code"),
+        required=False,
+        regex=r"^\d{2}\.\d{2}\.\d{2}$",
+        error_messages={"invalid": _("A kecamatan code looks like 72.71.08.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
+@dataclass
+class AuditPage:
+    entries: list
+    page: int
+    has_next: bool
+
+
+def apply_filters(entries: QuerySet, data: dict) -> QuerySet:
+    tz = timezone.get_current_timezone()
+    if data.get("date_from"):
+        entries = entries.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=tz))
+    if data.get("date_to"):
+        entries = entries.filter(at__lt=dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    if data.get("username"):
+        entries = entries.filter(actor_username=data["username"].strip())
+    if data.get("action"):
+        entries = entries.filter(action=data["action"])
+    if data.get("record"):
+        entries = entries.filter(object_id=data["record"].strip())
+    if data.get("kecamatan"):
+        entries = entries.filter(kecamatan_code=data["kecamatan"])
+    return entries
+
+
+def page_of(entries: QuerySet, page: int) -> AuditPage:
+    """One page, newest first, without COUNT(*) over a log of millions of rows."""
+    page = max(page, 1)
+    start = (page - 1) * PAGE_SIZE
+    rows = list(entries.select_related("office").order_by("-at", "-id")[start : start + PAGE_SIZE + 1])
+    return AuditPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+
+
+CSV_COLUMNS = [
+    ("at", "server_time"), ("device_time", "device_time"), ("actor_username", "username"), ("actor_role", "role"),
+    ("office", "office"), ("station_id", "station"), ("ip_address", "ip_address"), ("action", "action"),
+    ("object_type", "record_type"), ("object_id", "record"), ("kecamatan_code", "kecamatan"), ("path", "path"),
+    ("details", "details"),
+]  # fmt: skip
+
+
+def csv_rows(entries: QuerySet):
+    """Header, then one row per entry, streamed in chunks (never the whole log in memory)."""
+    import json
+
+    yield [header for _field, header in CSV_COLUMNS]
+    for entry in entries.select_related("office").order_by("-at", "-id")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        row = []
+        for field, _header in CSV_COLUMNS:
+            value = getattr(entry, field)
+            if field == "office":
+                value = entry.office.code if entry.office else ""
+            elif field == "details":
+                value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+            elif isinstance(value, dt.datetime):
+                value = value.astimezone(dt.UTC).isoformat()
+            row.append("" if value is None else _csv_safe(str(value)))
+        yield row
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ runs as a formula in spreadsheet programs.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

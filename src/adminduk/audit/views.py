@@ -1,0 +1,60 @@
+"""The audit log for supervisors: browse, filter and export to CSV. Read-only by design:
+there is no view, admin action or API operation that changes an entry."""
+
+import csv
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from adminduk.accounts.access import staff_view
+from adminduk.accounts.permissions import Permission
+
+from . import queries
+from .actions import record
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _filtered(request):
+    form = queries.AuditFilterForm(request.GET or None)
+    entries = queries.entries_for(request.user)
+    if form.is_bound and form.is_valid():
+        entries = queries.apply_filters(entries, form.cleaned_data)
+    elif form.is_bound:
+        entries = entries.none()  # an invalid filter shows its errors, not the whole log
+    return form, entries
+
+
+@staff_view(Permission.READ_AUDIT)
+@require_GET
+def audit_log(request):
+    form, entries = _filtered(request)
+    try:
+        page_number = int(request.GET.get("page", "1"))
+    except ValueError:
+        page_number = 1
+    page = queries.page_of(entries, page_number)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "audit/audit_log.html", context)
+
+
+@staff_view(Permission.READ_AUDIT)
+@require_GET
+def audit_export(request):
+    form, entries = _filtered(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "audit/audit_log.html", {"form": form, "page": queries.page_of(entries, 1), "query": ""}, status=400)
+    # Exporting the log is itself an audited read.
+    record(request, "export", object_type="audit_log", details={"filters": {k: v for k, v in request.GET.items()}})
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in queries.csv_rows(entries)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,43 @@
+"""The main menu: one entry per page the user's role and jurisdiction allow (deny by default:
+an entry without a permission check is not shown)."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from adminduk.accounts import scoping
+from adminduk.accounts.access import is_verified_staff
+from adminduk.accounts.permissions import Permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: Permission | None  # None: any verified staff member
+
+
+MENU = [
+    NavItem(_("Home"), "web:home", None),
+    NavItem(_("Search residents"), "web:resident_search", Permission.SEARCH_RESIDENT),
+    NavItem(_("Export residents"), "web:resident_export", Permission.EXPORT),
+    NavItem(_("Audit log"), "audit:log", Permission.READ_AUDIT),
+]
+
+
+def menu_for(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    if user is None or not is_verified_staff(user):
+        return []
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "current": item.url_name == current}
+        for item in MENU
+        if item.permission is None or scoping.authorize(user, item.permission)
+    ]
+
+
+def navigation(request):
+    """Context processor: `menu` for base.html."""
+    return {"menu": menu_for(request)}

@@ -55,3 +55,22 @@ def test_bad_certificate_is_refused(make_staff, kwargs, field):
         certification.certify(operator, **data)
     assert field in error.value.message_dict
     assert not Certification.objects.filter(user=operator).exists()
+
+
+def test_home_page_warns_before_a_certificate_ends_and_after(client, make_staff):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from adminduk.accounts.models import Certification
+    from tests.conftest import login_verified
+
+    today = timezone.localdate()
+    user = make_staff("kecamatan_operator", offices=("72.71.08",))
+    Certification.objects.create(user=user, kind="recording", certificate_number="C-1", trained_on=today - dt.timedelta(days=300), valid_until=today + dt.timedelta(days=10))
+    login_verified(client, user)
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Your e-KTP recording (perekaman) certificate ends on {today + dt.timedelta(days=10):%d-%m-%Y} (in 10 days)" in body
+    Certification.objects.filter(user=user).update(valid_until=today - dt.timedelta(days=1))
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "certificate ended on" in body and "You cannot do this work until it is renewed" in body

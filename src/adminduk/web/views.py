@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from adminduk.accounts import scoping
+from adminduk.accounts import certification, scoping
 from adminduk.accounts.access import any_staff_view, staff_view
 from adminduk.accounts.permissions import Permission
 from adminduk.audit.actions import record
@@ -46,7 +46,12 @@ def home(request):
             timezone.localdate(),
             queries.area_names(scope.regency_codes, scope.kecamatan_codes),
         )
-    context = {"figures": figures, "can_search": can_search, "search": queries.NikSearch("")}
+    context = {
+        "figures": figures,
+        "can_search": can_search,
+        "search": queries.NikSearch(""),
+        "certificates": certification.certificate_notices(user, timezone.localdate()),
+    }
     return render(request, "web/home.html", context)
 
 

@@ -17,6 +17,19 @@ class OpenRequestExists(ValidationError):
     pass
 
 
+def open_request_for(nik: str) -> KtpRequest | None:
+    """The person's open request, if any (what open_request would refuse on)."""
+    return KtpRequest.objects.filter(nik=nik).exclude(status__in=[RequestStatus.PICKED_UP, RequestStatus.REJECTED]).first()
+
+
+def open_request_refusal(existing: KtpRequest) -> OpenRequestExists:
+    return OpenRequestExists(
+        _("NIK %(nik)s already has an open e-KTP request (%(status)s since %(date)s); it must be finished or rejected first.")
+        % {"nik": existing.nik, "status": existing.get_status_display(), "date": existing.created_at.strftime("%d-%m-%Y")},
+        code="open_request",
+    )
+
+
 @transaction.atomic
 def open_request(
     *,
@@ -37,11 +50,7 @@ def open_request(
     central). Refused while the person has an open request."""
     existing = KtpRequest.objects.select_for_update().filter(nik=nik).exclude(status__in=[RequestStatus.PICKED_UP, RequestStatus.REJECTED]).first()
     if existing is not None:
-        raise OpenRequestExists(
-            _("NIK %(nik)s already has an open e-KTP request (%(status)s since %(date)s); it must be finished or rejected first.")
-            % {"nik": nik, "status": existing.get_status_display(), "date": existing.created_at.strftime("%d-%m-%Y")},
-            code="open_request",
-        )
+        raise open_request_refusal(existing)
     fields = {"nik": nik, "office": office, "kecamatan_code": kecamatan_code, "status": status, "resident": resident, "packet_id": packet_id}
     if request_id is not None:
         fields["id"] = request_id

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adminduk.accounts import scoping
 from adminduk.accounts.access import is_verified_staff
-from adminduk.accounts.permissions import Permission
+from adminduk.accounts.permissions import CERTIFIED_PERMISSIONS, Permission, role_has
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class NavItem:
 MENU = [
     NavItem(_("Home"), "web:home", None),
     NavItem(_("Search residents"), "web:resident_search", Permission.SEARCH_RESIDENT),
+    NavItem(_("Perekaman e-KTP"), "enrollment:station", Permission.RECORD),
     NavItem(_("Export residents"), "web:resident_export", Permission.EXPORT),
     NavItem(_("Audit log"), "audit:log", Permission.READ_AUDIT),
 ]
@@ -34,8 +35,16 @@ def menu_for(request) -> list[dict]:
     return [
         {"label": item.label, "url": reverse(item.url_name), "current": item.url_name == current}
         for item in MENU
-        if item.permission is None or scoping.authorize(user, item.permission)
+        if item.permission is None or _may_open(user, item.permission)
     ]
+
+
+def _may_open(user, permission: Permission) -> bool:
+    # Work that needs a certificate stays in the menu for the role: its page says why it is
+    # refused while the certificate is missing (and this saves a query on every page).
+    if permission in CERTIFIED_PERMISSIONS:
+        return role_has(user.role, permission) and not scoping.scope_of(user).is_empty
+    return bool(scoping.authorize(user, permission))
 
 
 def navigation(request):

@@ -238,7 +238,12 @@ ADMINDUK_DEVICE_ADAPTERS = {
 # 1:N biometric identification: "faiss" (built in) or "abis" (an external ABIS speaking the
 # MOSIP ABIS API shape at ADMINDUK_ABIS_URL).
 ADMINDUK_MATCHER = os.environ.get("ADMINDUK_MATCHER", "faiss")
+# FAISS search: "approximate" (compressed scan re-ranked on exact vectors; exact below 10,000
+# persons) or "exact" (a full scan).
+ADMINDUK_MATCHER_MODE = os.environ.get("ADMINDUK_MATCHER_MODE", "approximate")
 ADMINDUK_ABIS_URL = os.environ.get("ADMINDUK_ABIS_URL", "")
+# Where the ABIS fetches a reference's biometric data (the MOSIP referenceURL).
+ADMINDUK_ABIS_REFERENCE_URL = os.environ.get("ADMINDUK_ABIS_REFERENCE_URL", "")
 
 # --- Background tasks (Huey) ---------------------------------------------------------------
 # Demo and nodes: SQLite storage, no extra server. Production central: Redis (ADMINDUK_REDIS_URL)

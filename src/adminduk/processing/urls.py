@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "processing"
-urlpatterns: list = []
+urlpatterns = [
+    path("adjudikasi/", views.case_list, name="case_list"),
+    path("adjudikasi/<uuid:case_id>/", views.case_detail, name="case_detail"),
+    path("adjudikasi/<uuid:case_id>/<str:side>/<str:part>/", views.capture_image, name="capture_image"),
+]

@@ -1,0 +1,62 @@
+"""Huey tasks of the central pipeline. One task per stage; each enqueues the next when its
+stage passes or flags, so stages of many packets interleave over all workers."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from adminduk.biometrics.matching import MatcherUnavailable
+from adminduk.sync.models import InboxPacket
+
+from . import pipeline
+from .models import StageResult
+
+STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+@db_task(retries=5, retry_delay=60)
+def run_stage(packet_id: str, stage: str) -> str:
+    try:
+        result = pipeline.run_stage(packet_id, stage)
+    except MatcherUnavailable:
+        raise  # retried by Huey; the stage left nothing behind
+    following = pipeline.next_stage(stage)
+    if result.outcome != StageResult.Outcome.REJECTED and following is not None:
+        run_stage(packet_id, following)
+    return result.outcome
+
+
+def enqueue_packet(packet_id) -> None:
+    stage = pipeline.pending_stage(packet_id)
+    if stage is not None:
+        run_stage(str(packet_id), stage)
+
+
+def on_packet_stored(sender=None, packet_id=None, **kwargs) -> None:
+    """Receiver of sync.signals.packet_stored (sent after the inbox commit)."""
+    if packet_id is not None:
+        enqueue_packet(packet_id)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def resume_stalled() -> int:
+    """Re-enqueue packets whose processing stopped (worker crash, matcher down)."""
+    cutoff = timezone.now() - STALLED_AFTER
+    stalled = InboxPacket.objects.filter(state__in=[InboxPacket.State.RECEIVED, InboxPacket.State.PROCESSING], updated_at__lt=cutoff)
+    count = 0
+    for packet_id in stalled.values_list("id", flat=True)[:500]:
+        enqueue_packet(packet_id)
+        count += 1
+    return count
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def save_dedup_index() -> None:
+    """Persist this worker's FAISS index so a restart loads it instead of rebuilding."""
+    if settings.ADMINDUK_MATCHER == "faiss" and settings.ROLE == "central":
+        from adminduk.biometrics.gallery import faiss_matcher
+
+        faiss_matcher().save()

@@ -1,0 +1,116 @@
+"""Adjudication of suspected duplicates (supervisors). Thin views over pipeline.decide.
+Images are opened from the sealed packets at request time and streamed, never written to disk."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from adminduk.accounts.access import staff_view
+from adminduk.accounts.permissions import Permission
+from adminduk.accounts.scoping import scope_of
+from adminduk.audit.actions import record
+from adminduk.enrollment import packets, sealing
+from adminduk.enrollment.models import KtpRequest
+from adminduk.sync.models import InboxPacket
+
+from . import pipeline
+from .models import Adjudication, RequestDemographics
+
+IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "webp": "image/webp"}
+SHOWN_PARTS = ("face", *pipeline.FINGER_PARTS, "iris_R", "iris_L", "signature")
+
+
+def _case_for(user, case_id) -> Adjudication:
+    case = get_object_or_404(Adjudication.objects.select_related("request", "matched_request"), pk=case_id)
+    if not scope_of(user).covers(case.kecamatan_code):
+        raise PermissionDenied(_("This case is outside your jurisdiction."))
+    return case
+
+
+def _side(request_obj: KtpRequest | None) -> dict:
+    if request_obj is None:
+        return {}
+    demo = RequestDemographics.objects.filter(request=request_obj).first()
+    return {
+        "request": request_obj,
+        "rows": [
+            (_("NIK"), request_obj.nik),
+            (_("Full name"), demo.full_name if demo else ""),
+            (_("Birth date"), demo.birth_date.strftime("%d-%m-%Y") if demo else ""),
+            (_("Mother's name"), demo.mother_name if demo else ""),
+            (_("Office"), request_obj.office.name),
+            (_("Kecamatan"), request_obj.kecamatan_code),
+            (_("Status"), f"{request_obj.get_status_display()} ({request_obj.siak_status})"),
+            (_("Recorded"), request_obj.created_at.strftime("%d-%m-%Y %H:%M")),
+        ],
+    }
+
+
+@staff_view(Permission.APPROVE)
+@require_GET
+def case_list(request):
+    scope = scope_of(request.user)
+    cases = (
+        Adjudication.objects.filter(scope.q_code("kecamatan_code"), state__in=[Adjudication.State.OPEN, Adjudication.State.FLAGGED])
+        .select_related("request", "matched_request")
+        .order_by("created_at")
+    )
+    record(request, "view", object_type="adjudication_list", details={"count": cases.count()})
+    return render(request, "processing/case_list.html", {"cases": cases})
+
+
+@staff_view(Permission.APPROVE)
+@require_http_methods(["GET", "POST"])
+def case_detail(request, case_id):
+    case = _case_for(request.user, case_id)
+    if request.method == "POST":
+        try:
+            pipeline.decide(case, request.POST.get("decision", ""), reason=request.POST.get("reason", ""), actor=request.user, http_request=request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("processing:case_detail", case_id=case.pk)
+    record(request, "view", object_type="adjudication", object_id=str(case.pk), kecamatan_code=case.kecamatan_code)
+    new, match = _side(case.request), _side(case.matched_request)
+    rows = [
+        {"label": label, "new": a, "match": b, "differs": a != b and label not in (_("Office"), _("Kecamatan"), _("Status"), _("Recorded"))}
+        for (label, a), (_l, b) in zip(new["rows"], match.get("rows", [("", "")] * len(new["rows"])), strict=True)
+    ]
+    context = {
+        "case": case,
+        "rows": rows,
+        "parts": SHOWN_PARTS,
+        "candidate": next((c for c in case.candidates if c["request_id"] == str(case.matched_request_id)), {}),
+        "decisions": Adjudication.Decision.choices,
+        "is_open": case.state != Adjudication.State.CLOSED,
+    }
+    return render(request, "processing/case_detail.html", context)
+
+
+@staff_view(Permission.APPROVE)
+@require_GET
+def capture_image(request, case_id, side, part):
+    """One captured image of either record of a case, decrypted in memory and streamed."""
+    case = _case_for(request.user, case_id)
+    if part not in SHOWN_PARTS or side not in ("new", "match"):
+        raise Http404
+    target = case.request if side == "new" else case.matched_request
+    inbox = InboxPacket.objects.filter(pk=getattr(target, "packet_id", None)).first()
+    if inbox is None:
+        raise Http404
+    try:
+        payload = packets.decode_capture(packets.parse_packet(bytes(inbox.body)).open_part(part, sealing.central_private_key()))
+    except packets.PacketError as exc:
+        raise Http404 from exc
+    if not payload.image:
+        raise Http404
+    record(request, "view", object_type="biometric_image", object_id=str(target.pk), kecamatan_code=target.kecamatan_code,
+           details={"part": part, "adjudication": str(case.pk)})  # fmt: skip
+    response = HttpResponse(payload.image, content_type=IMAGE_TYPES.get(str(payload.meta.get("image_format", "")).lower(), "application/octet-stream"))
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

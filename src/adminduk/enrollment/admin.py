@@ -1,0 +1,57 @@
+"""e-KTP requests in the admin: read-only. Statuses change only through
+enrollment.requests.transition, which journals and audits every change."""
+
+from django.contrib import admin
+
+from adminduk.core.admin import ReadOnlyAdmin
+
+from .models import KtpRequest, KtpRequestEvent, RecordingSession, RecordingCapture
+
+
+class KtpRequestEventInline(admin.TabularInline):
+    model = KtpRequestEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "device_time", "from_status", "to_status", "actor_username", "office", "station", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(KtpRequest)
+class KtpRequestAdmin(ReadOnlyAdmin):
+    list_display = ["nik", "status", "siak_status", "office", "kecamatan_code", "created_at", "updated_at"]
+    list_filter = ["status", "office"]
+    search_fields = ["=nik", "=id", "=packet_id"]
+    list_select_related = ["office"]
+    inlines = [KtpRequestEventInline]
+    show_full_result_count = False
+
+
+@admin.register(KtpRequestEvent)
+class KtpRequestEventAdmin(ReadOnlyAdmin):
+    list_display = ["request", "from_status", "to_status", "at", "device_time", "actor_username", "office"]
+    list_filter = ["to_status"]
+    search_fields = ["=request__nik"]
+    list_select_related = ["request", "office"]
+    show_full_result_count = False
+
+
+@admin.register(RecordingSession)
+class RecordingSessionAdmin(ReadOnlyAdmin):
+    """Drafts on the recording station; captures are sealed and never shown here."""
+
+    list_display = ["nik", "state", "office", "operator", "created_at", "submitted_at"]
+    list_filter = ["state", "office"]
+    search_fields = ["=nik"]
+
+
+@admin.register(RecordingCapture)
+class RecordingCaptureAdmin(ReadOnlyAdmin):
+    list_display = ["session", "slot", "attempts", "exception_code", "approved_by", "updated_at"]
+    list_filter = ["slot", "exception_code"]
+    exclude = ["sealed"]  # sealed bytes are of no use to a person and stay out of the page

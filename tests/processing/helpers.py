@@ -86,7 +86,7 @@ def store(station, body: bytes, packet_id) -> InboxPacket:
     inbox = InboxPacket.objects.create(
         id=packet_id, station=station, kind=packets.KIND_RECORDING, body=body, size=len(body), sha256=hashlib.sha256(body).hexdigest(), device_time=NOW
     )
-    packet_stored.send(sender=InboxPacket, packet_id=packet_id)
+    packet_stored.send(sender=InboxPacket, packet_ids=[packet_id])
     return inbox
 
 

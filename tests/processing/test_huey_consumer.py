@@ -78,7 +78,7 @@ def _store(station, identity: str, seed: int, **fields) -> dict:
             id=packet_id, station=station, kind=packets.KIND_RECORDING, body=body, size=len(body),
             sha256=hashlib.sha256(body).hexdigest(), device_time=helpers.NOW,
         )  # fmt: skip
-        transaction.on_commit(lambda: packet_stored.send(sender=InboxPacket, packet_id=packet_id))
+        transaction.on_commit(lambda: packet_stored.send(sender=InboxPacket, packet_ids=[packet_id]))
     return {"packet_id": str(packet_id), "request_id": data["request_id"]}
 
 

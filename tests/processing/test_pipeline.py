@@ -92,7 +92,7 @@ def test_reprocessing_a_packet_changes_nothing(stations):
     pipeline.process_packet(inbox.id)
     from adminduk.processing.tasks import on_packet_stored
 
-    on_packet_stored(packet_id=inbox.id)  # a duplicate signal
+    on_packet_stored(packet_ids=[inbox.id])  # a duplicate signal
     after = (KtpRequestEvent.objects.count(), EnrolledTemplate.objects.count(), Adjudication.objects.count(), StageResult.objects.count())
     assert after == counts
     assert request_of(inbox).status == S.DUPLICATE_SUSPECTED

@@ -35,10 +35,19 @@ def enqueue_packet(packet_id) -> None:
         run_stage(str(packet_id), stage)
 
 
-def on_packet_stored(sender=None, packet_id=None, **kwargs) -> None:
-    """Receiver of sync.signals.packet_stored (sent after the inbox commit)."""
-    if packet_id is not None:
+def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
+    """Receiver of sync.signals.packet_stored (sent after the inbox commit, once per batch).
+    One task for the batch: the node's acknowledgement waits for this, the stages do not."""
+    if packet_ids:
+        start_packets([str(packet_id) for packet_id in packet_ids])
+
+
+@db_task(retries=5, retry_delay=60)
+def start_packets(packet_ids: list[str]) -> int:
+    """Enqueue the first pending stage of each packet of a delivered batch."""
+    for packet_id in packet_ids:
         enqueue_packet(packet_id)
+    return len(packet_ids)
 
 
 @db_periodic_task(crontab(minute="*/5"))

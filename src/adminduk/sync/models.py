@@ -25,6 +25,7 @@ class OutboxPacket(models.Model):
     rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -88,3 +89,67 @@ class RejectedDelivery(models.Model):
 
     def __str__(self):
         return f"{self.packet_id} {self.code}"
+
+
+class NodeHeartbeat(models.Model):
+    """What the central last heard from a node (central side): one row per station, updated on
+    every signed push or pull. The backlog is what the node reported in its request header."""
+
+    station = models.OneToOneField(
+        "accounts.Station", on_delete=models.CASCADE, primary_key=True, related_name="heartbeat", verbose_name=_("station")
+    )
+    last_seen = models.DateTimeField(_("last seen"))
+    last_push_at = models.DateTimeField(_("last push"), null=True, blank=True)
+    last_pull_at = models.DateTimeField(_("last pull"), null=True, blank=True)
+    backlog = models.PositiveIntegerField(_("backlog reported"), default=0)
+    packets_stored = models.PositiveBigIntegerField(_("packets stored"), default=0)
+    packets_duplicate = models.PositiveBigIntegerField(_("duplicate deliveries"), default=0)
+    packets_rejected = models.PositiveBigIntegerField(_("packets rejected"), default=0)
+    bytes_received = models.PositiveBigIntegerField(_("bytes received"), default=0)
+    node_time_offset = models.FloatField(_("node clock offset (s)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = _("node heartbeat")
+        verbose_name_plural = _("node heartbeats")
+
+    def __str__(self):
+        return f"{self.station_id} seen {self.last_seen:%Y-%m-%d %H:%M}"
+
+
+class NodeState(models.Model):
+    """The node's own sync state (node side, one row, pk=1): where the central is, which station
+    this node is, the pull cursor and what the last sync did. Everything that must survive an
+    interruption is here or in the outbox; nothing lives only in memory."""
+
+    class Link(models.TextChoices):
+        UNKNOWN = "unknown", _("not tried yet")
+        ONLINE = "online", _("online")
+        OFFLINE = "offline", _("offline (central unreachable)")
+        REFUSED = "refused", _("refused by the central")
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    central_url = models.CharField(_("central URL"), max_length=200, blank=True)
+    station_id = models.UUIDField(_("station"), null=True, blank=True)
+    cursor = models.CharField(_("pull cursor"), max_length=400, blank=True)
+    master_digest = models.CharField(_("master data version"), max_length=64, blank=True)
+    synced_usernames = models.JSONField(default=list, blank=True)
+    link_state = models.CharField(_("link"), max_length=10, choices=Link.choices, default=Link.UNKNOWN)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_push_ok_at = models.DateTimeField(_("last successful push"), null=True, blank=True)
+    last_pull_ok_at = models.DateTimeField(_("last successful pull"), null=True, blank=True)
+    # A full round: every pending packet answered and the pull caught up.
+    last_sync_ok_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
+    max_batch_bytes = models.PositiveIntegerField(_("largest batch the central accepts"), default=0)
+    batch_bytes = models.PositiveIntegerField(_("current batch size (bytes)"), default=0)
+    throughput = models.FloatField(_("measured throughput (bytes/s)"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("node sync state")
+        verbose_name_plural = _("node sync state")
+
+    def __str__(self):
+        return f"node → {self.central_url or '?'} ({self.link_state})"
+

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sync"
-urlpatterns: list = []
+urlpatterns = [
+    path("node/", views.node_status, name="node_status"),
+    path("central/", views.central_overview, name="central_overview"),
+]

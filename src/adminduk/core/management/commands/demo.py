@@ -12,8 +12,10 @@ class Command(BaseCommand):
         parser.add_argument("--residents", type=int, default=20_000, help="synthetic residents to generate (default 20,000)")
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port to serve on")
         parser.add_argument("--no-serve", action="store_true", help="prepare everything but do not start the server")
+        parser.add_argument("--node-addr", default="localhost:8001", help="address:port of the Mantikulore node's web UI")
+        parser.add_argument("--no-node", action="store_true", help="do not set up and start the kecamatan node")
 
-    def handle(self, *args, residents, addr, no_serve, **options):
+    def handle(self, *args, residents, addr, no_serve, node_addr, no_node, **options):
         if residents < 1:
             raise CommandError("--residents must be at least 1")
         if settings.MODE == "production":
@@ -38,6 +40,27 @@ class Command(BaseCommand):
             f"  {a.username:<16} {a.password:<27} {a.role:<19} {a.totp_secret_base32}" for a in demo.DEMO_ACCOUNTS
         ]
         lines += ["", "  NIKs to search (Mantikulore): " + ", ".join(demo.sample_niks()), ""]
+        node = None
+        if not no_node:
+            from adminduk.sync import demo as node_demo
+
+            node = node_demo.prepare_demo_node(central_url=base, addr=node_addr)
+            lines += [
+                "  Kecamatan node — Kantor Camat Mantikulore (its own SQLite database, syncing in the background)",
+                f"  open       {node.url}   (log in as op.mantikulore or spv.mantikulore once the first pull is done)",
+                f"  sync page  {node.url}sinkronisasi/node/    central's view: {base}/sinkronisasi/central/",
+                f"  data       {node.data_dir}   log: {node.data_dir / 'node.log'}",
+                f"  station    {node.station.pk}",
+                f"  CLI        ADMINDUK_MODE=demo ADMINDUK_ROLE=node ADMINDUK_DATA_DIR={node.data_dir} "
+                f"DATABASE_URL=sqlite:///{node.data_dir / 'adminduk.sqlite3'} .venv/bin/adminduk node status",
+                "",
+            ]
         self.stdout.write("\n".join(lines))
         if not no_serve:
-            call_command("runserver", addr, use_reloader=False)
+            if node is not None:
+                node_demo.start_demo_node(node, addr=node_addr)
+            try:
+                call_command("runserver", addr, use_reloader=False)
+            finally:
+                if node is not None:
+                    node.stop()

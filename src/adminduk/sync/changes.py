@@ -1,0 +1,278 @@
+"""Master data a node pulls from the central, and how the node applies it.
+
+Two kinds of change travel:
+
+* Residents of the node's area (its kecamatan; a Dinas node: its kab/kota), paged by the keyset
+  (updated_at, id). The cursor is opaque to the node. Clock assumption: `updated_at` is set by
+  the central's own clock when the row is written, so it is only trusted among the central's
+  processes (one clock source, NTP-disciplined). A write that commits later than another but
+  carries an earlier `updated_at` could slip behind a cursor, so the central only hands out
+  rows older than a short horizon (ADMINDUK_SYNC_CHANGE_LAG_SECONDS, default 30 s): a
+  transaction longer than that is the assumption's limit. Node clocks are never consulted.
+* The office's master snapshot: offices of the kab/kota, the stations of the node's office
+  (with revocations), and the staff assigned to the office with their role, certifications,
+  password hash and TOTP devices. Operators must log in on the node while it is offline, so
+  the node needs the (Argon2) hash and the TOTP key; they travel only inside this signed
+  station channel, which is HTTPS in production, and never appear in any page. The snapshot is
+  small, so it is sent whole whenever its digest differs from the node's; accounts that drop
+  out of it are deactivated on the node.
+
+Applying a page is idempotent (upserts keyed by NIK, username, certification id, office code,
+station id), and the cursor is stored in the same transaction as the rows it covers.
+Print jobs and shipments routed to the node join as further streams when those apps exist.
+"""
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from adminduk.accounts.models import Certification, OfficeAssignment, Station, User
+from adminduk.accounts.permissions import STAFF_ROLES
+from adminduk.audit.actions import record
+from adminduk.offices.models import Office
+from adminduk.population.models import Resident
+
+from .models import NodeState
+
+PAGE_LIMIT = 1000
+MAX_PAGE_LIMIT = 5000
+EPOCH = "1970-01-01T00:00:00+00:00"
+
+RESIDENT_FIELDS = [f for f in Resident._meta.concrete_fields if f.name not in ("created_at", "updated_at")]
+
+
+class CursorError(ValueError):
+    pass
+
+
+class PageError(ValueError):
+    """A page the node cannot apply; nothing of it is kept and the cursor stays."""
+
+
+# --- Central side ------------------------------------------------------------------------------
+
+
+def encode_cursor(updated_at: str, last_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"v": 1, "r": [updated_at, last_id]}).encode()).decode()
+
+
+def decode_cursor(token: str) -> tuple[dt.datetime, uuid.UUID]:
+    if not token:
+        return dt.datetime.fromisoformat(EPOCH), uuid.UUID(int=0)
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+        stamp, last_id = data["r"]
+        moment = dt.datetime.fromisoformat(stamp)
+        if data.get("v") != 1 or moment.tzinfo is None:
+            raise ValueError("unsupported cursor")
+        return moment, uuid.UUID(last_id)
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+        raise CursorError("the sync cursor is not one this central handed out; start again from an empty cursor") from exc
+
+
+def residents_of(office: Office):
+    if office.kind == Office.Kind.KECAMATAN:
+        return Resident.objects.filter(kelurahan__kecamatan_id=office.kecamatan_id)
+    return Resident.objects.filter(kelurahan__kecamatan__regency_id=office.regency_id)
+
+
+def _json_value(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def resident_row(resident: Resident) -> dict:
+    return {f.attname: _json_value(getattr(resident, f.attname)) for f in RESIDENT_FIELDS}
+
+
+def master_snapshot(office: Office) -> dict:
+    offices = Office.objects.filter(regency_id=office.regency_id).order_by("code")
+    stations = Station.objects.filter(office=office).order_by("pk")
+    users = (
+        User.objects.filter(assignments__office=office, role__in=sorted(STAFF_ROLES))
+        .prefetch_related("certifications")
+        .order_by("username")
+        .distinct()
+    )
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices: dict[int, list] = {}
+    for device in TOTPDevice.objects.filter(user__in=users).order_by("name", "pk"):
+        devices.setdefault(device.user_id, []).append(
+            {"name": device.name, "key": device.key, "step": device.step, "t0": device.t0, "digits": device.digits,
+             "tolerance": device.tolerance, "confirmed": device.confirmed}
+        )
+    return {
+        "offices": [
+            {"id": str(o.pk), "code": o.code, "name": o.name, "kind": o.kind, "regency": o.regency_id, "kecamatan": o.kecamatan_id,
+             "address": o.address, "phone": o.phone, "is_active": o.is_active}
+            for o in offices
+        ],
+        "stations": [
+            {"id": str(s.pk), "name": s.name, "kind": s.kind, "office": office.code, "public_key": s.public_key,
+             "fingerprint": s.fingerprint, "revoked_at": _json_value(s.revoked_at), "revocation_reason": s.revocation_reason}
+            for s in stations
+        ],
+        "users": [
+            {
+                "username": u.username, "first_name": u.first_name, "last_name": u.last_name, "email": u.email, "role": u.role,
+                "is_active": u.is_active, "password": u.password, "offices": [office.code],
+                "certifications": [
+                    {"id": str(c.pk), "kind": c.kind, "certificate_number": c.certificate_number,
+                     "trained_on": c.trained_on.isoformat(), "valid_until": c.valid_until.isoformat()}
+                    for c in sorted(u.certifications.all(), key=lambda c: str(c.pk))
+                ],
+                "totp": devices.get(u.pk, []),
+            }
+            for u in users
+        ],
+    }
+
+
+def digest_of(snapshot: dict) -> str:
+    return hashlib.sha256(json.dumps(snapshot, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def build_changes(station: Station, *, since: str, master_digest: str = "", limit: int = PAGE_LIMIT) -> dict:
+    """One page of changes for `station`'s office after cursor `since` (CursorError if bad)."""
+    office = station.office
+    limit = max(1, min(int(limit), MAX_PAGE_LIMIT))
+    after_time, after_id = decode_cursor(since)
+    horizon = timezone.now() - dt.timedelta(seconds=float(getattr(settings, "ADMINDUK_SYNC_CHANGE_LAG_SECONDS", 30)))
+    page = list(
+        residents_of(office)
+        .filter(updated_at__lt=horizon)
+        .filter(Q(updated_at__gt=after_time) | Q(updated_at=after_time, id__gt=after_id))
+        .order_by("updated_at", "id")[:limit]
+    )
+    cursor = encode_cursor(page[-1].updated_at.isoformat(), str(page[-1].pk)) if page else since
+    snapshot = master_snapshot(office)
+    digest = digest_of(snapshot)
+    if page:
+        record(
+            None, "export", station=station, object_type="resident", kecamatan_code=office.kecamatan_id or "",
+            details={"sync_pull": len(page), "office": office.code},
+        )
+    data = {
+        "cursor": cursor,
+        "more": len(page) == limit,
+        "residents": [resident_row(r) for r in page],
+        "master_digest": digest,
+        "server_time": timezone.now().isoformat(),
+    }
+    if digest != master_digest:
+        data["master"] = snapshot
+    return data
+
+
+# --- Node side ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_page(page: dict) -> dict:
+    """Apply one page on the node and move its cursor, all or nothing. Returns counts."""
+    state = NodeState.objects.select_for_update().get(pk=1)
+    counts = {"residents": _apply_residents(page.get("residents") or [])}
+    if "master" in page:
+        counts |= _apply_master(page["master"], state)
+        state.master_digest = page["master_digest"]
+    state.cursor = page["cursor"]
+    state.save(update_fields=["cursor", "master_digest", "synced_usernames", "updated_at"])
+    if counts["residents"] or "master" in page:
+        record(None, "update", object_type="sync_pull", details=counts)
+    return counts
+
+
+def _apply_residents(rows: list[dict]) -> int:
+    if not rows:
+        return 0
+    from adminduk.regions.models import Kelurahan
+
+    wanted = {r["kelurahan_id"] for r in rows}
+    missing = wanted - set(Kelurahan.objects.filter(code__in=wanted).values_list("code", flat=True))
+    if missing:
+        raise PageError(f"kelurahan {', '.join(sorted(missing))} unknown on this node: load the regions (adminduk node init)")
+    existing = dict(Resident.objects.filter(nik__in=[r["nik"] for r in rows]).values_list("nik", "pk"))
+    fields = [f for f in RESIDENT_FIELDS if f.name not in ("id", "nik")]
+    new, changed = [], []
+    for row in rows:
+        values = {f.attname: f.to_python(row[f.attname]) for f in fields if f.attname in row}
+        if row["nik"] in existing:
+            changed.append(Resident(pk=existing[row["nik"]], nik=row["nik"], **values))
+        else:
+            new.append(Resident(id=uuid.UUID(row["id"]), nik=row["nik"], **values))
+    if new:
+        Resident.objects.bulk_create(new, batch_size=500)
+    if changed:
+        now = timezone.now()
+        for resident in changed:
+            resident.updated_at = now
+        Resident.objects.bulk_update(changed, [f.attname for f in fields] + ["updated_at"], batch_size=500)
+    return len(rows)
+
+
+def _apply_master(master: dict, state: NodeState) -> dict:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    offices = {}
+    for row in master.get("offices", []):
+        values = {"name": row["name"], "kind": row["kind"], "regency_id": row["regency"], "kecamatan_id": row["kecamatan"],
+                  "address": row["address"], "phone": row["phone"], "is_active": row["is_active"]}
+        office = Office.objects.filter(code=row["code"]).first()
+        if office is None:
+            office = Office.objects.create(id=uuid.UUID(row["id"]), code=row["code"], **values)
+        else:
+            Office.objects.filter(pk=office.pk).update(**values)
+        offices[row["code"]] = office
+    for row in master.get("stations", []):
+        revoked_at = dt.datetime.fromisoformat(row["revoked_at"]) if row["revoked_at"] else None
+        Station.objects.update_or_create(
+            pk=uuid.UUID(row["id"]),
+            defaults={"name": row["name"], "kind": row["kind"], "office": offices.get(row["office"]) or Office.objects.get(code=row["office"]),
+                      "public_key": row["public_key"], "fingerprint": row["fingerprint"], "revoked_at": revoked_at,
+                      "revocation_reason": row["revocation_reason"]},
+        )
+    seen = set()
+    for row in master.get("users", []):
+        user, _ = User.objects.get_or_create(username=row["username"], defaults={"role": row["role"]})
+        for name in ("first_name", "last_name", "email", "role", "is_active", "password"):
+            setattr(user, name, row[name])
+        user.save()
+        seen.add(user.username)
+        wanted = [offices[c] for c in row["offices"] if c in offices]
+        OfficeAssignment.objects.filter(user=user).exclude(office__in=wanted).delete()
+        for office in wanted:
+            OfficeAssignment.objects.get_or_create(user=user, office=office)
+        cert_ids = []
+        for cert in row["certifications"]:
+            cert_ids.append(uuid.UUID(cert["id"]))
+            Certification.objects.update_or_create(
+                pk=cert_ids[-1],
+                defaults={"user": user, "kind": cert["kind"], "certificate_number": cert["certificate_number"],
+                          "trained_on": dt.date.fromisoformat(cert["trained_on"]), "valid_until": dt.date.fromisoformat(cert["valid_until"])},
+            )
+        Certification.objects.filter(user=user).exclude(pk__in=cert_ids).delete()
+        names = []
+        for device in row["totp"]:
+            names.append(device["name"])
+            TOTPDevice.objects.update_or_create(
+                user=user, name=device["name"],
+                defaults={k: device[k] for k in ("key", "step", "t0", "digits", "tolerance", "confirmed")},
+            )
+        TOTPDevice.objects.filter(user=user).exclude(name__in=names).delete()
+    dropped = sorted(set(state.synced_usernames) - seen)
+    if dropped:
+        # No longer staff of this office at the central: they may not log in here either.
+        User.objects.filter(username__in=dropped).update(is_active=False)
+    state.synced_usernames = sorted(seen)
+    return {"offices": len(offices), "stations": len(master.get("stations", [])), "users": len(seen), "deactivated": len(dropped)}

@@ -196,6 +196,9 @@ WHITENOISE_USE_FINDERS = MODE != "production"
 if MODE != "production":
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic is a production step only
 
+# Named per role, so a central and a node on one machine (the demo) keep separate logins.
+SESSION_COOKIE_NAME = f"adminduk_{ROLE}_session"
+CSRF_COOKIE_NAME = f"adminduk_{ROLE}_csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -225,6 +228,12 @@ ADMINDUK_CENTRAL_PUBLIC_KEY = os.environ.get("ADMINDUK_CENTRAL_PUBLIC_KEY", "")
 ADMINDUK_CENTRAL_URL = os.environ.get("ADMINDUK_CENTRAL_URL", "")
 # On a node: the station (registered at the central) whose key signs this node's packets.
 ADMINDUK_STATION_ID = os.environ.get("ADMINDUK_STATION_ID", "")
+# The largest push batch the central accepts (it tells nodes); Django's upload limit follows.
+ADMINDUK_SYNC_MAX_BATCH_BYTES = int(os.environ.get("ADMINDUK_SYNC_MAX_BATCH_BYTES", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = ADMINDUK_SYNC_MAX_BATCH_BYTES + 64 * 1024
+# Residents changed in the last seconds are pulled next time, so a row committed late with an
+# earlier updated_at is never skipped by a node's cursor.
+ADMINDUK_SYNC_CHANGE_LAG_SECONDS = float(os.environ.get("ADMINDUK_SYNC_CHANGE_LAG_SECONDS", "30"))
 
 # Capture devices per modality: a dotted path to an adapter class. The simulator serves the
 # demo and the tests; a vendor SDK adapter is plugged in here.

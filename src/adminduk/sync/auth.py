@@ -16,13 +16,10 @@ from adminduk.accounts.stations import StationRejected, verify_signed
 from . import protocol
 from .models import RejectedDelivery
 
-DEFAULT_MAX_BATCH_BYTES = 2 * 1024 * 1024
-
-
 def max_batch_bytes() -> int:
     """The largest batch body the central accepts (announced to nodes). Never above Django's
     in-memory request limit, which would otherwise answer a bare 400."""
-    configured = int(getattr(settings, "ADMINDUK_SYNC_MAX_BATCH_BYTES", 0) or DEFAULT_MAX_BATCH_BYTES)
+    configured = settings.ADMINDUK_SYNC_MAX_BATCH_BYTES
     return min(configured, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or configured)
 
 

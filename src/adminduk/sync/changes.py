@@ -148,7 +148,7 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     office = station.office
     limit = max(1, min(int(limit), MAX_PAGE_LIMIT))
     after_time, after_id = decode_cursor(since)
-    horizon = timezone.now() - dt.timedelta(seconds=float(getattr(settings, "ADMINDUK_SYNC_CHANGE_LAG_SECONDS", 30)))
+    horizon = timezone.now() - dt.timedelta(seconds=settings.ADMINDUK_SYNC_CHANGE_LAG_SECONDS)
     page = list(
         residents_of(office)
         .filter(updated_at__lt=horizon)

@@ -3,6 +3,7 @@ an entry without a permission check is not shown)."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ class NavItem:
     label: str
     url_name: str
     permission: Permission | None  # None: any verified staff member
+    roles: tuple[str, ...] = ("central", "node")  # installations that have the page
 
 
 MENU = [
@@ -25,6 +27,8 @@ MENU = [
     NavItem(_("Adjudication"), "processing:case_list", Permission.APPROVE),
     NavItem(_("Export residents"), "web:resident_export", Permission.EXPORT),
     NavItem(_("Audit log"), "audit:log", Permission.READ_AUDIT),
+    NavItem(_("Offices' sync"), "sync:central_overview", Permission.READ_AUDIT, ("central",)),
+    NavItem(_("Sync with the central"), "sync:node_status", None, ("node",)),
 ]
 
 
@@ -36,7 +40,7 @@ def menu_for(request) -> list[dict]:
     return [
         {"label": item.label, "url": reverse(item.url_name), "current": item.url_name == current}
         for item in MENU
-        if item.permission is None or _may_open(user, item.permission)
+        if settings.ROLE in item.roles and (item.permission is None or _may_open(user, item.permission))
     ]
 
 

@@ -1,8 +1,19 @@
+import os
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from adminduk.core import demo
+
+
+def start_task_consumer() -> subprocess.Popen:
+    """`adminduk run_huey` for this central, logging to DATA_DIR/tasks.log."""
+    log = open(settings.DATA_DIR / "tasks.log", "ab")  # noqa: SIM115 - closed with the process
+    env = {**os.environ, "ADMINDUK_MODE": settings.MODE, "ADMINDUK_ROLE": "central", "ADMINDUK_DATA_DIR": str(settings.DATA_DIR)}
+    return subprocess.Popen([sys.executable, "-m", "adminduk", "run_huey", "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 class Command(BaseCommand):
@@ -57,10 +68,14 @@ class Command(BaseCommand):
             ]
         self.stdout.write("\n".join(lines))
         if not no_serve:
+            # The central's processing pipeline runs on its own consumer (Huey on SQLite).
+            worker = start_task_consumer()
             if node is not None:
                 node_demo.start_demo_node(node, addr=node_addr)
             try:
                 call_command("runserver", addr, use_reloader=False)
             finally:
+                worker.terminate()
                 if node is not None:
                     node.stop()
+                worker.wait(timeout=10)

@@ -17,6 +17,7 @@ import multiprocessing
 import pickle
 import time
 import traceback
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
 from bisect import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -330,6 +331,7 @@ class _Setup:
     kecamatan_elsewhere: tuple[str, ...]
     nik_serials: dict[str, int]  # highest serial in use per 12-digit prefix
     kk_serials: dict[str, int]
+    counted: frozenset[tuple[str, str]]  # (kind, prefix) of the existing SerialCounter rows
     last_neighbourhood: dict[str, tuple[int, int]]  # kelurahan code -> (highest RW, its highest RT)
     timestamp: str  # created_at/updated_at as the database takes it
     copy_text: bool  # True: PostgreSQL COPY text; False: SQLite parameter tuples
@@ -349,6 +351,8 @@ class _Synthesizer:
         self.today = setup.today.toordinal()
         # Nobody is older than 110; the tables cover every date that can occur.
         self.base = self.today - int(111 * YEAR)
+        # UUID clock: midnight UTC of today in ms, times 4096 (the counter); reproducible within a day.
+        self.uuid_clock = (self.today - dt.date(1970, 1, 1).toordinal()) * 86_400_000 * 4096
         self._date_tables()
         self.male_first, self.female_first, self.male_last, self.female_last = _name_parts()
         self.home_place = setup.kota_name.upper()
@@ -367,6 +371,14 @@ class _Synthesizer:
         null = "\\N" if setup.copy_text else None
         self.null = null
         self.relationship_value = {rel: (str(rel.value) if setup.copy_text else rel.value) for rel in Relationship}
+        self.value = {
+            member: member.value
+            for choices in (Sex, BloodType, Religion, MaritalStatus, Occupation, Education)
+            for member in choices
+        }
+        self.blood_types = (tuple(blood.value for blood in BLOOD_TYPES[0]), BLOOD_TYPES[1])
+        self.wni, self.hidup = Citizenship.WNI.value, LifeStatus.HIDUP.value
+        self.family_active = Family.Status.ACTIVE.value
 
     def _date_tables(self):
         isos, years, male, female = [], [], [], []
@@ -394,9 +406,12 @@ class _Synthesizer:
         return self.today - int(years * YEAR) - int(self.random() * 30)
 
     def uuid_hex(self) -> str:
-        # A version-4 UUID from our own seeded generator (uuid4() would not be reproducible).
-        bits = self.rng.getrandbits(128)
-        return "%032x" % (bits & ~(0xF000 << 64) & ~(0xC << 60) | (0x4000 << 64) | (0x8 << 60))
+        # A time-ordered UUID (version 7 layout: milliseconds since 1970, a 12-bit counter, 62
+        # random bits) from our own seeded generator: uuid4() would not be reproducible, and
+        # random keys scatter the inserts over every index holding them (twice the write time).
+        self.uuid_clock += 1
+        clock = self.uuid_clock
+        return "%012x7%03x%016x" % (clock >> 12, clock & 0xFFF, self.rng.getrandbits(62) | (0x2 << 62))
 
     def first_name(self, sex: str) -> str:
         names = self.male_first if sex == Sex.MALE else self.female_first
@@ -614,12 +629,7 @@ class _Synthesizer:
             self.emit(members, residents_out, families_out, members_out, chunk.neighbourhoods)
             chunk.residents += len(members)
             chunk.families += 1
-        # The serials dicts hold the highest serial per prefix, so the counter rows of this chunk
-        # are the prefixes it used with their value now.
-        nik_serials, kk_serials = self.nik_serials, self.kk_serials
-        counters = [(COUNTER_NIK, prefix, nik_serials[prefix]) for prefix in {row[1][:12] for row in residents_out}]
-        counters += [(COUNTER_KK, prefix, kk_serials[prefix]) for prefix in {row[1][:12] for row in families_out}]
-        counters.sort()  # sets iterate in hash order; keep chunks reproducible
+        counters = self.counters_to_raise(residents_out, families_out)
         if self.setup.copy_text:
             chunk.resident_rows = _copy_text(residents_out)
             chunk.family_rows = _copy_text(families_out)
@@ -629,6 +639,23 @@ class _Synthesizer:
             chunk.resident_rows, chunk.family_rows, chunk.member_rows = residents_out, families_out, members_out
             chunk.counter_rows = counters
         return chunk
+
+    def counters_to_raise(self, residents_out, families_out) -> list[tuple[str, str, int]]:
+        """SerialCounter rows that this chunk passed: (kind, prefix, highest serial now).
+
+        Only prefixes that already have a counter row: numbers.allocate_* takes the highest of
+        its counter and of the numbers in the table, so a prefix without a counter row is safe
+        already, and a row per prefix would cost nearly one extra row per resident.
+        """
+        counted = self.setup.counted
+        if not counted:
+            return []
+        counters = []
+        for kind, rows, serials in ((COUNTER_NIK, residents_out, self.nik_serials), (COUNTER_KK, families_out, self.kk_serials)):
+            used = {row[1][:12] for row in rows}
+            counters += [(kind, prefix, serials[prefix]) for prefix in used if (kind, prefix) in counted]
+        counters.sort()  # sets iterate in hash order; keep chunks reproducible
+        return counters
 
     def place(self, index: int, neighbourhoods: list) -> tuple[str, str, str]:
         """RW, RT and address for the next household of kelurahan `index`; opens RTs as they fill."""
@@ -702,23 +729,28 @@ class _Synthesizer:
         return education, self.pick(tables[sex][level])
 
     def emit(self, members, residents_out, families_out, members_out, neighbourhoods):
-        random, setup, null, base = self.random, self.setup, self.null, self.base
+        # The hot loop: locals instead of attribute look-ups, choice values from a dict
+        # (an enum's .value is a slow property).
+        random, null, base, iso, value = self.random, self.null, self.base, self.iso, self.value
+        timestamp = self.setup.timestamp
         index = bisect(self.kelurahan_table[1], random())
         kelurahan, kecamatan = self.kelurahan[index]
         rw, rt, address = self.place(index, neighbourhoods)
-        religion = self.pick(RELIGIONS)
+        religion = value[self.pick(RELIGIONS)]
         family_id = self.uuid_hex()
         issued = self.issue_date(max(person[1] for person in members))
         kk_number = self.serial(self.kk_serials, kecamatan + self.kk_date[issued - base])
         families_out.append(
-            (family_id, kk_number, kelurahan, rw, rt, address, "", self.iso[issued - base], Family.Status.ACTIVE.value,
-             null, setup.timestamp, setup.timestamp)
+            (family_id, kk_number, kelurahan, rw, rt, address, "", iso[issued - base], self.family_active, null,
+             timestamp, timestamp)
         )  # fmt: skip
         adult_from = self.today - int(17 * YEAR)
+        blood_values, blood_cumulative = self.blood_types
+        nik_date, nik_serials, wni, hidup = self.nik_date, self.nik_serials, self.wni, self.hidup
         for sex, born, name, status, married, divorced, father, mother, relationship in members:
             adult = born <= adult_from
             region = self.nik_region(kecamatan, adult)
-            nik = self.serial(self.nik_serials, region + self.nik_date[sex][born - base])
+            nik = self.serial(nik_serials, region + nik_date[sex][born - base])
             if region != kecamatan and region[:4] != kecamatan[:4] and random() < P_BORN_ELSEWHERE_NIK_ELSEWHERE:
                 birth_place = self.pick(OTHER_BIRTH_PLACES)
             elif random() < (P_BORN_ELSEWHERE_ADULT if adult else P_BORN_ELSEWHERE_CHILD):
@@ -728,11 +760,11 @@ class _Synthesizer:
             education, occupation = self.education_and_occupation(sex, born)
             resident_id = self.uuid_hex()
             residents_out.append(
-                (resident_id, nik, name, birth_place, self.iso[born - base], sex.value, self.pick(BLOOD_TYPES).value,
-                 religion.value, status.value, self.iso[married - base] if married else null,
-                 self.iso[divorced - base] if divorced else null, occupation.value, education.value,
-                 Citizenship.WNI.value, "", "", father, mother, kelurahan, rw, rt, address, LifeStatus.HIDUP.value,
-                 null, setup.timestamp, setup.timestamp)
+                (resident_id, nik, name, birth_place, iso[born - base], value[sex],
+                 blood_values[bisect(blood_cumulative, random())], religion, value[status],
+                 iso[married - base] if married else null, iso[divorced - base] if divorced else null,
+                 value[occupation], value[education], wni, "", "", father, mother, kelurahan, rw, rt, address, hidup,
+                 null, timestamp, timestamp)
             )  # fmt: skip
             members_out.append((family_id, resident_id, self.relationship_value[relationship]))
 
@@ -754,21 +786,14 @@ def _place_name(regency_name: str) -> str:
     return regency_name
 
 
-def _highest_serials(model, field_name: str, kind: str) -> dict[str, int]:
-    """Highest serial in use per 12-digit prefix, in the table itself or in SerialCounter (which
-    also remembers numbers allocated by numbers.allocate_* whose rows are gone)."""
+def _highest_serials(model, field_name: str) -> dict[str, int]:
+    """Highest serial in use per 12-digit prefix."""
     table = connection.ops.quote_name(model._meta.db_table)
     column = connection.ops.quote_name(model._meta.get_field(field_name).column)
-    highest: dict[str, int] = {}
     with connection.cursor() as cursor:
         # One grouped scan; substr/max work alike on PostgreSQL and SQLite.
         cursor.execute(f"SELECT substr({column}, 1, 12), max({column}) FROM {table} GROUP BY 1")
-        for prefix, number in cursor.fetchall():
-            highest[prefix] = int(number[12:16])
-    for prefix, serial in SerialCounter.objects.filter(kind=kind).values_list("prefix", "last_serial"):
-        if serial > highest.get(prefix, 0):
-            highest[prefix] = serial
-    return highest
+        return {prefix: int(number[12:16]) for prefix, number in cursor.fetchall()}
 
 
 def _last_neighbourhoods(kelurahan_codes: list[str]) -> dict[str, tuple[int, int]]:
@@ -811,8 +836,15 @@ def read_setup(kota_code: str, seed: int = 0) -> _Setup:
     for code in Kecamatan.objects.exclude(regency_id=kota_code).order_by("code").values_list("code", flat=True):
         (same_province if code[:2] == province else elsewhere).append(region_codes.compact(code))
 
-    nik_serials = _highest_serials(Resident, "nik", COUNTER_NIK)
-    kk_serials = _highest_serials(Family, "kk_number", COUNTER_KK)
+    nik_serials = _highest_serials(Resident, "nik")
+    kk_serials = _highest_serials(Family, "kk_number")
+    # A counter may be ahead of the table (a number allocated by numbers.allocate_* whose row
+    # is gone): never reuse its serials either.
+    counted = set()
+    for kind, prefix, serial in SerialCounter.objects.values_list("kind", "prefix", "last_serial"):
+        serials = nik_serials if kind == COUNTER_NIK else kk_serials
+        serials[prefix] = max(serials.get(prefix, 0), serial)
+        counted.add((kind, prefix))
     if nik_serials or kk_serials:
         # A re-run must not repeat the UUIDs (and names) of the first: mix the starting point
         # into the seed, which stays deterministic for a given seed and starting database.
@@ -828,6 +860,7 @@ def read_setup(kota_code: str, seed: int = 0) -> _Setup:
         kecamatan_elsewhere=tuple(elsewhere),
         nik_serials=nik_serials,
         kk_serials=kk_serials,
+        counted=frozenset(counted),
         last_neighbourhood=_last_neighbourhoods([code for code, _kec in kelurahan]),
         timestamp=now if isinstance(now, str) else now.isoformat(),  # SQLite wants text, COPY too
         copy_text=connection.vendor == "postgresql",
@@ -864,7 +897,15 @@ def _write_neighbourhoods(neighbourhoods: list[tuple[str, str, str]]) -> None:
 
 
 class _Writer:
-    """Stores chunks, one transaction each. Subclasses know one database's bulk path."""
+    """Stores chunks, one transaction each. Subclasses know one database's bulk path.
+
+    `parallel` > 1: the database takes that many chunks at once on separate connections (then
+    each chunk's rows shared with other chunks, serial counters and RW/RT, are written first
+    in their own transaction, in chunk order, so that concurrent chunks never wait on each
+    other's locks).
+    """
+
+    parallel = 1
 
     def __init__(self):
         self.resident_sql = _table_and_columns(Resident, RESIDENT_FIELDS)
@@ -876,13 +917,25 @@ class _Writer:
         self.last_serial = quote(SerialCounter._meta.get_field("last_serial").column)
 
     def write(self, chunk: Chunk) -> None:
-        with transaction.atomic(), connection.cursor() as cursor:
+        """The whole chunk in one transaction."""
+        with transaction.atomic():
+            self.write_shared(chunk)
+            self.write_rows(chunk)
+
+    def write_shared(self, chunk: Chunk) -> None:
+        """Serial counters and RW/RT rows: rows that other chunks may write too."""
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            if chunk.counter_rows:
+                self.counters(cursor, chunk.counter_rows)
+            _write_neighbourhoods(chunk.neighbourhoods)
+
+    def write_rows(self, chunk: Chunk) -> None:
+        """Families, residents and members: rows of this chunk only."""
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             # Families and residents before members: SQLite checks foreign keys row by row.
             self.rows(cursor, self.family_sql, chunk.family_rows)
             self.rows(cursor, self.resident_sql, chunk.resident_rows)
             self.rows(cursor, self.member_sql, chunk.member_rows)
-            self.counters(cursor, chunk.counter_rows)
-            _write_neighbourhoods(chunk.neighbourhoods)
 
     def finish(self) -> None:
         pass
@@ -917,6 +970,10 @@ class _SqliteWriter(_Writer):
 
 
 class _PostgresWriter(_Writer):
+    # The server does the heavy work (seven indexes on residents, a foreign-key check per row
+    # at commit) in one backend process per connection: two connections use both cores.
+    parallel = 2
+
     def rows(self, cursor, table_and_columns, data: bytes):
         table, columns = table_and_columns
         with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -1003,22 +1060,62 @@ def _chunks(setup: _Setup, sizes: list[int]) -> Iterator[Chunk]:
     )
     worker.start()
     sender.close()  # only the child writes; EOF then means it is gone
+    finished = False
     try:
         for _size in sizes:
             try:
                 kind, payload = pickle.loads(receiver.recv_bytes())
             except EOFError:
+                worker.join()
                 raise RuntimeError(f"the generator process ended unexpectedly (exit code {worker.exitcode})") from None
             if kind == "error":
                 raise RuntimeError(f"the generator process failed:\n{payload}")
             yield payload
+        finished = True
     finally:
         receiver.close()
-        if worker.is_alive():
-            worker.join(timeout=5)
-        if worker.is_alive():  # still synthesizing for a writer that gave up
+        if not finished:  # the writer gave up: no use synthesizing the rest
             worker.terminate()
-            worker.join()
+        worker.join()
+
+
+def _write_rows_on_own_connection(writer: _Writer, chunk: Chunk) -> Chunk:
+    """Runs in a writer thread, which has its own database connection."""
+    try:
+        writer.write_rows(chunk)
+    finally:
+        connection.close()
+    return chunk
+
+
+def _write(chunks: Iterator[Chunk], account: Callable[[Chunk], None]) -> None:
+    """Write every chunk, in parallel where the database allows it; `account` each when stored."""
+    writer = None
+    pending = set()
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="adminduk-writer") as pool:
+        try:
+            for chunk in chunks:
+                # Made after the fork, which closes the connection and with it its settings.
+                writer = writer or _writer()
+                # Inside a caller's transaction every write must join it: one connection.
+                if writer.parallel == 1 or connection.in_atomic_block:
+                    writer.write(chunk)
+                    account(chunk)
+                    continue
+                while len(pending) >= writer.parallel:  # bounds the chunks held in memory
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        account(future.result())
+                writer.write_shared(chunk)
+                pending.add(pool.submit(_write_rows_on_own_connection, writer, chunk))
+            for future in as_completed(pending):
+                account(future.result())
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        finally:
+            if writer:
+                writer.finish()
 
 
 def generate_population(
@@ -1034,20 +1131,17 @@ def generate_population(
         raise ValueError(f"the number of residents must be at least 1, not {residents}")
     started = time.perf_counter()
     setup = read_setup(kota_code, seed)
-    sizes = _chunk_sizes(residents)
-    done = families = 0
-    chunks = _chunks(setup, sizes)
+    totals = GenerationResult(0, 0, 0.0)
+
+    def account(chunk: Chunk) -> None:
+        nonlocal totals
+        totals = GenerationResult(totals.residents + chunk.residents, totals.families + chunk.families, 0.0)
+        if progress:
+            progress(totals.residents, residents)
+
+    chunks = _chunks(setup, _chunk_sizes(residents))
     try:
-        writer = _writer()
-        try:
-            for chunk in chunks:
-                writer.write(chunk)
-                done += chunk.residents
-                families += chunk.families
-                if progress:
-                    progress(done, residents)
-        finally:
-            writer.finish()
+        _write(chunks, account)
     finally:
         chunks.close()  # stops the worker at once if writing failed
-    return GenerationResult(residents=done, families=families, seconds=time.perf_counter() - started)
+    return GenerationResult(totals.residents, totals.families, time.perf_counter() - started)

@@ -124,7 +124,12 @@ def _database_config() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
+        # Tests use a file too (in the test run's own data dir): browser tests serve many
+        # concurrent requests, which an in-memory shared-cache database answers with "table
+        # is locked" instead of WAL's waiting.
         config.setdefault("TEST", {})
+        if MODE == "test":
+            config["TEST"].setdefault("NAME", str(DATA_DIR / "test-adminduk.sqlite3"))
     return config
 
 

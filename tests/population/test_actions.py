@@ -48,10 +48,14 @@ def test_correction_needs_a_reason_and_never_touches_the_nik(make_resident):
 def test_history_rows_cannot_be_edited_or_deleted(make_resident):
     event = make_resident().events.get()
     event.reason = "tampered"
-    with pytest.raises(ValueError):
+    with pytest.raises(PermissionError):
         event.save()
-    with pytest.raises(ValueError):
+    with pytest.raises(PermissionError):
         event.delete()
+    with pytest.raises(PermissionError):
+        type(event).objects.filter(pk=event.pk).update(reason="tampered")
+    with pytest.raises(PermissionError):
+        type(event).objects.filter(pk=event.pk).delete()
 
 
 def test_family_card_needs_exactly_one_head(make_resident):

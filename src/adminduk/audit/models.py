@@ -2,18 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk update/delete would bypass the model's refusal, so they refuse too."""
-
-    def update(self, **kwargs):
-        raise PermissionError("the audit log is append-only")
-
-    def delete(self):
-        raise PermissionError("the audit log is append-only")
+from adminduk.core.models import AppendOnlyModel
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """One read or write of personal data. Append-only: the model refuses updates and deletes,
     and database triggers (migration 0002) refuse them for other clients too."""
 
@@ -52,8 +44,6 @@ class AuditEntry(models.Model):
     path = models.CharField(_("path"), max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
@@ -61,11 +51,3 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_type} {self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("the audit log is append-only")

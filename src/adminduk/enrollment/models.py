@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from adminduk.core.models import AppendOnlyModel
+
 from .statuses import CLOSED, RequestStatus, siak_status
 
 
@@ -50,7 +52,7 @@ class KtpRequest(models.Model):
         return self.status not in CLOSED
 
 
-class KtpRequestEvent(models.Model):
+class KtpRequestEvent(AppendOnlyModel):
     """Append-only journal of a request (OpenCRVS style): every status change with who, where,
     the device's time and the server's time."""
 
@@ -76,14 +78,6 @@ class KtpRequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request_id}: {self.from_status or '-'} -> {self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("request history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("request history is append-only")
 
 
 class RecordingSession(models.Model):

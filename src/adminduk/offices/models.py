@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from adminduk.core.models import AppendOnlyModel
 from adminduk.regions.models import Kecamatan, Regency
 
 from . import rules
@@ -189,17 +190,7 @@ class Equipment(models.Model):
         return f"{name} ({self.get_kind_display()}, {self.get_status_display()})"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk update/delete would bypass the model's refusal, so they refuse too."""
-
-    def update(self, **kwargs):
-        raise PermissionError("equipment history is append-only")
-
-    def delete(self):
-        raise PermissionError("equipment history is append-only")
-
-
-class EquipmentStatusChange(models.Model):
+class EquipmentStatusChange(AppendOnlyModel):
     """Append-only history of an equipment: its registration, every status change and every
     move between offices (then from_status equals to_status)."""
 
@@ -225,8 +216,6 @@ class EquipmentStatusChange(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["equipment", "changed_at", "id"]
         verbose_name = _("equipment status change")
@@ -236,14 +225,6 @@ class EquipmentStatusChange(models.Model):
         if self.is_move:
             return f"{self.equipment_id}: {self.from_office_id} -> {self.to_office_id}"
         return f"{self.equipment_id}: {self.from_status or '-'} -> {self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("equipment history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("equipment history is append-only")
 
     @property
     def is_move(self) -> bool:

@@ -6,6 +6,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from adminduk.core.models import AppendOnlyModel
 from adminduk.regions.models import Kelurahan
 
 from . import rules
@@ -146,7 +147,7 @@ class FamilyMember(models.Model):
         return f"{self.family.kk_number}: {self.resident_id} ({self.get_relationship_display()})"
 
 
-class ResidentEvent(models.Model):
+class ResidentEvent(AppendOnlyModel):
     """Append-only history of a resident: life events, moves and corrections, with the values
     before and after. Rows are never updated or deleted."""
 
@@ -179,14 +180,6 @@ class ResidentEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.occurred_on}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("resident history is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("resident history is append-only")
 
 
 class SerialCounter(models.Model):

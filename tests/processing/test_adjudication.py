@@ -11,7 +11,7 @@ from adminduk.processing.models import Adjudication
 
 from .helpers import record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
 
 @pytest.fixture

@@ -23,15 +23,22 @@ class Slot:
     iso_position: int = 0  # ISO/IEC 19794-4 finger position; 0 when not a finger
 
 
-_FINGER_NAMES = [_("thumb"), _("index finger"), _("middle finger"), _("ring finger"), _("little finger")]
+# One message per finger (not "side + finger" joined at import time): the label is translated
+# when shown, and each language keeps its own word order ("jari telunjuk kanan").
+_FINGER_LABELS = {
+    "R1": _("right thumb"), "R2": _("right index finger"), "R3": _("right middle finger"),
+    "R4": _("right ring finger"), "R5": _("right little finger"),
+    "L1": _("left thumb"), "L2": _("left index finger"), "L3": _("left middle finger"),
+    "L4": _("left ring finger"), "L5": _("left little finger"),
+}  # fmt: skip
 
 
 def _fingers() -> list[Slot]:
-    slots = []
-    for hand, offset, side in (("R", 0, _("right")), ("L", 5, _("left"))):
-        for number, finger in enumerate(_FINGER_NAMES, start=1):
-            slots.append(Slot(f"finger_{hand}{number}", FINGER, f"{hand}{number}", f"{side} {finger}", offset + number))
-    return slots
+    return [
+        Slot(f"finger_{hand}{number}", FINGER, f"{hand}{number}", _FINGER_LABELS[f"{hand}{number}"], offset + number)
+        for hand, offset in (("R", 0), ("L", 5))
+        for number in range(1, 6)
+    ]
 
 
 SLOTS: tuple[Slot, ...] = (

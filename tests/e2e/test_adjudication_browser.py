@@ -25,6 +25,7 @@ def test_supervisor_rejects_a_duplicate_recorded_under_another_nik(page, make_of
     log_in(page, supervisor, "kata-sandi-uji-2026")
     page.goto("/pemrosesan/adjudikasi/")
     page.click("text=NIK 7271025705900003")
+    page.wait_for_selector("#decision-form")  # the click navigates: wait for the case page
     assert page.locator("tr.differs").count() >= 1
     # Both records' photos are on the page (the image view itself is tested in tests/processing).
     assert page.locator("img[src*='/match/face/']").count() == 1 and page.locator("img[src*='/new/face/']").count() == 1
@@ -32,6 +33,7 @@ def test_supervisor_rejects_a_duplicate_recorded_under_another_nik(page, make_of
     page.fill("#id_reason", "Same face and fingerprints as the record from Mantikulore")
     page.click("#decision-form button[type=submit]")
     page.wait_for_selector("#request-status")
+    page.wait_for_load_state("networkidle")  # no image request still in flight at teardown
     assert KtpRequest.objects.get(pk=case.request_id).status == S.REJECTED
     assert KtpRequest.objects.get(packet_id=first.id).status == S.PRINT_READY
     reset_matcher()

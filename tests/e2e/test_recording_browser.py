@@ -23,7 +23,7 @@ def test_record_one_resident_from_call_to_packet(page, make_staff, make_resident
     page.goto("/perekaman/")
     page.fill("#call-nik", "1234")
     page.click("form.search-form button[type=submit]")
-    assert page.locator("#call-error").is_visible()  # invalid NIK: message, no session
+    page.locator("#call-error").wait_for()  # invalid NIK: a message, and no session
 
     page.fill("#call-nik", resident.nik)
     page.click("form.search-form button[type=submit]")

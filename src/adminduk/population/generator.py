@@ -8,7 +8,11 @@ NIKs and KK numbers that pass population.rules, and RT/RW rows for every address
 Speed matters (a million residents in under a minute), so people are plain tuples of column
 values, never model instances: a _Synthesizer builds them chunk by chunk (in a forked process
 where possible, so generating and writing overlap on two cores) and a writer stores each chunk
-with COPY on PostgreSQL or executemany on SQLite, one transaction per chunk.
+with COPY on PostgreSQL or executemany on SQLite, one transaction per chunk. PostgreSQL does its
+share of the work in its own server processes, so there two connections write chunks at once.
+
+generate_population() is the entry point; `adminduk generate` and the demo call it, and
+bench/generate.py measures it.
 """
 
 import datetime as dt
@@ -27,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from adminduk.regions import codes as region_codes
-from adminduk.regions.models import Kelurahan, Regency, RukunTetangga, RukunWarga
+from adminduk.regions.models import Kecamatan, Kelurahan, Regency, RukunTetangga, RukunWarga
 
 from . import rules
 from .choices import (
@@ -409,30 +413,27 @@ class _Synthesizer:
         # A time-ordered UUID (version 7 layout: milliseconds since 1970, a 12-bit counter, 62
         # random bits) from our own seeded generator: uuid4() would not be reproducible, and
         # random keys scatter the inserts over every index holding them (twice the write time).
-        self.uuid_clock += 1
-        clock = self.uuid_clock
-        return "%012x7%03x%016x" % (clock >> 12, clock & 0xFFF, self.rng.getrandbits(62) | (0x2 << 62))
-
-    def first_name(self, sex: str) -> str:
-        names = self.male_first if sex == Sex.MALE else self.female_first
-        return names[int(self.random() * len(names))]
+        self.uuid_clock = clock = self.uuid_clock + 1
+        high = ((clock >> 12) << 16) | 0x7000 | (clock & 0xFFF)  # version nibble 7
+        return "%032x" % ((high << 64) | self.rng.getrandbits(62) | (0x2 << 62))  # variant bits 10
 
     def full_name(self, sex: str, surname: str | None = None) -> str:
-        first = self.first_name(sex)
-        roll = self.random()
+        # Called twice or more per resident (parents' names): first names picked inline.
+        random = self.random
+        names = self.male_first if sex == Sex.MALE else self.female_first
+        first = names[int(random() * len(names))]
+        roll = random()
         if surname:
-            return f"{first} {surname}" if roll < 0.7 else f"{first} {self.first_name(sex)} {surname}"
+            return f"{first} {surname}" if roll < 0.7 else f"{first} {names[int(random() * len(names))]} {surname}"
         if roll < 0.25:
             return first
         if roll < 0.4:
-            return f"{first} {self.first_name(sex)}"
-        if sex == Sex.FEMALE and roll < 0.75:
-            last = self.female_last[int(self.random() * len(self.female_last))]
-        else:
-            last = self.male_last[int(self.random() * len(self.male_last))]
+            return f"{first} {names[int(random() * len(names))]}"
+        lasts = self.female_last if sex == Sex.FEMALE and roll < 0.75 else self.male_last
+        last = lasts[int(random() * len(lasts))]
         if roll < 0.88:
             return f"{first} {last}"
-        return f"{first} {self.first_name(sex)} {last}"
+        return f"{first} {names[int(random() * len(names))]} {last}"
 
     # --- Households: lists of person specs --------------------------------------------------
     # A person spec is (sex, born, name, marital status, married, divorced, father, mother, SHDK);
@@ -555,6 +556,9 @@ class _Synthesizer:
         wife = (Sex.FEMALE, wife_born, wife_name, MaritalStatus.KAWIN, married, None, *wife_parents)
         if self.random() < P_WIFE_IS_HEAD:
             couple = [wife + (Relationship.KEPALA_KELUARGA,), husband + (Relationship.SUAMI,)]
+            # SHDK is relative to the head: the husband's parent is her mertua, and hers her orang tua.
+            swap = {Relationship.ORANG_TUA: Relationship.MERTUA, Relationship.MERTUA: Relationship.ORANG_TUA}
+            extra = [person[:8] + (swap.get(person[8], person[8]),) for person in extra]
         else:
             couple = [husband + (Relationship.KEPALA_KELUARGA,), wife + (Relationship.ISTRI,)]
         return couple + staying + extra
@@ -651,7 +655,8 @@ class _Synthesizer:
         if not counted:
             return []
         counters = []
-        for kind, rows, serials in ((COUNTER_NIK, residents_out, self.nik_serials), (COUNTER_KK, families_out, self.kk_serials)):
+        kinds = ((COUNTER_NIK, residents_out, self.nik_serials), (COUNTER_KK, families_out, self.kk_serials))
+        for kind, rows, serials in kinds:
             used = {row[1][:12] for row in rows}
             counters += [(kind, prefix, serials[prefix]) for prefix in used if (kind, prefix) in counted]
         counters.sort()  # sets iterate in hash order; keep chunks reproducible
@@ -799,7 +804,8 @@ def _highest_serials(model, field_name: str) -> dict[str, int]:
 def _last_neighbourhoods(kelurahan_codes: list[str]) -> dict[str, tuple[int, int]]:
     """Per kelurahan: the highest RW and the highest RT in it, so new RTs follow the existing ones."""
     highest_rw: dict[str, int] = {}
-    for code, number in RukunWarga.objects.filter(kelurahan_id__in=kelurahan_codes).values_list("kelurahan_id", "number"):
+    rws = RukunWarga.objects.filter(kelurahan_id__in=kelurahan_codes).values_list("kelurahan_id", "number")
+    for code, number in rws:
         if number.isdigit():
             highest_rw[code] = max(highest_rw.get(code, 0), int(number))
     last = {code: (rw, 0) for code, rw in highest_rw.items()}
@@ -807,7 +813,7 @@ def _last_neighbourhoods(kelurahan_codes: list[str]) -> dict[str, tuple[int, int
         "rw__kelurahan_id", "rw__number", "number"
     )
     for code, rw, rt in rows:
-        if rw.isdigit() and rt.isdigit() and int(rw) == highest_rw[code]:
+        if rw.isdigit() and rt.isdigit() and int(rw) == highest_rw.get(code):
             last[code] = (int(rw), max(last[code][1], int(rt)))
     return last
 
@@ -815,9 +821,10 @@ def _last_neighbourhoods(kelurahan_codes: list[str]) -> dict[str, tuple[int, int
 def read_setup(kota_code: str, seed: int = 0) -> _Setup:
     """What generating for `kota_code` (e.g. "72.71") starts from. ValueError when the kota or
     its kelurahan/desa are not loaded."""
-    from adminduk.regions.models import Kecamatan
-
-    if not region_codes.CODE_PATTERN.match(kota_code) or region_codes.level_of(kota_code) != region_codes.Level.KABUPATEN_KOTA:
+    if not (
+        region_codes.CODE_PATTERN.match(kota_code)
+        and region_codes.level_of(kota_code) == region_codes.Level.KABUPATEN_KOTA
+    ):
         raise ValueError(f"{kota_code!r} is not a kab/kota code like 72.71.")
     load_hint = f"load the regions first: adminduk regions load --kota {kota_code}"
     regency = Regency.objects.filter(code=kota_code).first()
@@ -847,8 +854,9 @@ def read_setup(kota_code: str, seed: int = 0) -> _Setup:
         counted.add((kind, prefix))
     if nik_serials or kk_serials:
         # A re-run must not repeat the UUIDs (and names) of the first: mix the starting point
-        # into the seed, which stays deterministic for a given seed and starting database.
-        state = f"{seed}:{sorted(nik_serials.items())}:{sorted(kk_serials.items())}"
+        # into the seed, which stays deterministic for a given seed and starting database. The
+        # serial sums grow with every number issued, so no earlier state has the same mix.
+        state = f"{seed}:{len(nik_serials)}:{sum(nik_serials.values())}:{len(kk_serials)}:{sum(kk_serials.values())}"
         seed = int.from_bytes(hashlib.sha256(state.encode()).digest()[:8], "big")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     return _Setup(
@@ -982,7 +990,8 @@ class _PostgresWriter(_Writer):
     def counters(self, cursor, data: bytes):
         # COPY cannot upsert: stage the counters in a temporary table, then merge them.
         cursor.execute(
-            "CREATE TEMPORARY TABLE adminduk_generator_counters (kind varchar(3), prefix varchar(12), last_serial integer)"
+            "CREATE TEMPORARY TABLE adminduk_generator_counters "
+            "(kind varchar(3), prefix varchar(12), last_serial integer)"
         )
         self.rows(cursor, ("adminduk_generator_counters", "kind, prefix, last_serial"), data)
         cursor.execute(
@@ -1025,9 +1034,11 @@ def _synthesize_into(sender, setup: _Setup, sizes: list[int]) -> None:
             sender.send_bytes(pickle.dumps(("chunk", synthesizer.chunk(size)), pickle.HIGHEST_PROTOCOL))
     except BrokenPipeError:
         pass  # the parent stopped reading (its writer failed): nothing left to do
-    except BaseException:
+    except BaseException as exc:
+        # Serials used up is the caller's matter (a ValueError); anything else is a bug.
+        number_error = (exc.code, exc.message) if isinstance(exc, rules.NumberError) else None
         try:
-            sender.send_bytes(pickle.dumps(("error", traceback.format_exc())))
+            sender.send_bytes(pickle.dumps(("error", (traceback.format_exc(), number_error))))
         except OSError:
             pass
     finally:
@@ -1069,7 +1080,11 @@ def _chunks(setup: _Setup, sizes: list[int]) -> Iterator[Chunk]:
                 worker.join()
                 raise RuntimeError(f"the generator process ended unexpectedly (exit code {worker.exitcode})") from None
             if kind == "error":
-                raise RuntimeError(f"the generator process failed:\n{payload}")
+                text, number_error = payload
+                failure = RuntimeError(f"the generator process failed:\n{text}")
+                if number_error:
+                    raise rules.NumberError(*number_error) from failure
+                raise failure
             yield payload
         finished = True
     finally:

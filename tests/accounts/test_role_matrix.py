@@ -8,6 +8,7 @@ from django.urls import reverse
 from adminduk.accounts import scoping
 from adminduk.accounts.permissions import Permission
 from adminduk.audit.models import AuditEntry
+from adminduk.enrollment.models import RecordingSession
 from adminduk.population.models import Resident, ResidentEvent
 
 from ..conftest import login_verified
@@ -66,7 +67,11 @@ def attempt(client, action: str, resident: Resident):
         return client.get(reverse("web:resident_export"), {"kelurahan": resident.kelurahan_id})
     if action == "read_audit":
         return client.get(reverse("audit:log"))
-    return None
+    if action == "record":
+        return client.post(reverse("enrollment:call"), {"nik": nik})
+    if action == "approve":
+        return client.get(reverse("processing:case_list"))
+    return None  # printing has no page yet: its rule is checked through scoping.authorize
 
 
 @pytest.mark.parametrize("actor", list(ROLES), indirect=True)
@@ -86,17 +91,21 @@ def test_role_against_action(actor, action):
             assert resident.nik in body
         if action == "edit":
             assert Resident.objects.get(pk=resident.pk).occupation == "wiraswasta"
+        if action == "record":
+            assert RecordingSession.objects.filter(nik=resident.nik, operator=user).exists()
     else:
         # Role refused: 403. Same role outside the jurisdiction: answered as for an unknown
         # record (404, "not found" or an invalid kelurahan choice). Never the resident's data.
         assert response.status_code in (403, 404, 400, 200), (action, response.status_code)
-        if response.status_code == 200:
-            assert action == "search" and "not found" in body.lower()
+        if response.status_code == 200:  # the NIK is answered as unknown, within the page
+            assert (action, user.role) in {("search", "kecamatan_operator"), ("record", "kecamatan_operator")}
+            assert "not found" in body.lower() or "no resident with nik" in body.lower(), body[-2000:]
         # (The NIK the user typed may be echoed back; the resident's data may not.)
         for secret in (resident.full_name, resident.mother_name, resident.address, resident.birth_date.strftime("%d-%m-%Y")):
             assert secret not in body, (action, secret)
         assert Resident.objects.get(pk=resident.pk).occupation == resident.occupation
         assert not ResidentEvent.objects.filter(resident=resident, kind="corrected").exists()
+        assert not RecordingSession.objects.filter(nik=resident.nik).exists()
 
 
 @pytest.mark.parametrize("actor", ["operator_elsewhere", "print_operator", "resident"], indirect=True)

@@ -953,8 +953,8 @@ class _SqliteWriter(_Writer):
     def __init__(self):
         super().__init__()
         with connection.cursor() as cursor:
-            # A page cache that holds the unique indexes being filled: random UUIDs and NIKs
-            # touch pages all over them, and the default 2 MB cache rereads them constantly.
+            # A page cache that holds the indexes being filled: NIKs and names land all over
+            # theirs, and with the default 2 MB cache every insert rereads pages from the file.
             cursor.execute("PRAGMA cache_size")
             self.cache_size = cursor.fetchone()[0]
             cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB
@@ -1015,8 +1015,11 @@ def _writer() -> _Writer:
 
 
 def _chunk_sizes(residents: int) -> list[int]:
-    full, rest = divmod(residents, CHUNK_RESIDENTS)
-    return [CHUNK_RESIDENTS] * full + ([rest] if rest else [])
+    # A small first chunk: the writer starts after a fraction of a second instead of waiting
+    # for a whole chunk to be synthesized.
+    first = min(residents, max(1, CHUNK_RESIDENTS // 8))
+    full, rest = divmod(residents - first, CHUNK_RESIDENTS)
+    return [first] + [CHUNK_RESIDENTS] * full + ([rest] if rest else [])
 
 
 def _fork_context():

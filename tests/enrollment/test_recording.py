@@ -203,3 +203,22 @@ def test_same_person_under_two_niks_has_close_templates(make_resident, operator,
     different = [templates.similarity(a[n], c[n]) for n in a]
     assert min(same) > 0.7 and sum(same) / len(same) > 0.8
     assert max(abs(d) for d in different) < 0.4
+
+
+def test_a_recorded_packet_opens_at_the_central_with_everything_processing_needs(adult, supervisor, operator):
+    """The contract between the node's recording and the central's pipeline, on a real packet."""
+    from adminduk.enrollment.slots import SLOTS
+    from adminduk.processing import pipeline
+
+    session = recording.start_session(adult.nik, user=operator)
+    recording.confirm_demographics(session, {}, actor=operator)
+    capture_everything(session, operator, skip=("finger_L5",))
+    recording.approve_exception(session, "finger_L5", code="amputation", supervisor=supervisor, actor=operator)
+    ktp_request = recording.submit(session, actor=operator)
+    packet = packets.parse_packet(bytes(OutboxPacket.objects.get(pk=ktp_request.packet_id).body))
+    data = pipeline.open_demographics(packet)
+    assert (data["nik"], data["full_name"], data["birth_date"], data["sex"]) == (adult.nik, adult.full_name, "1990-05-17", "P")
+    assert data["mother_name"] == adult.mother_name and data["request_id"] == str(ktp_request.pk)
+    captures = pipeline.open_captures(packet, data)
+    assert set(captures) == {slot.name for slot in SLOTS}
+    assert captures["finger_L5"].meta.get("exception_code") or any(e["slot"] == "finger_L5" for e in data["exceptions"])

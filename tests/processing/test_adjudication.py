@@ -22,8 +22,17 @@ def case(stations):
     return Adjudication.objects.get()
 
 
-def test_supervisor_sees_the_case_side_by_side_with_differences(case, staff_client):
+def test_case_spanning_two_kecamatan_is_for_the_dinas_not_one_kecamatan(case, staff_client):
+    # The new record is from Palu Barat, the matched one from Mantikulore: a Palu Barat
+    # supervisor may not see the Mantikulore person's photo and fingerprints.
     client = staff_client("supervisor", offices=("72.71.02",))
+    assert case.request.nik not in client.get(reverse("processing:case_list")).content.decode()
+    assert client.get(reverse("processing:case_detail", args=[case.pk])).status_code == 403
+    assert client.get(reverse("processing:capture_image", args=[case.pk, "match", "face"])).status_code == 403
+
+
+def test_supervisor_sees_the_case_side_by_side_with_differences(case, staff_client):
+    client = staff_client("supervisor", offices=("dinas",))
     page = client.get(reverse("processing:case_list"))
     assert page.status_code == 200 and case.request.nik in page.content.decode()
     page = client.get(reverse("processing:case_detail", args=[case.pk]))
@@ -31,7 +40,7 @@ def test_supervisor_sees_the_case_side_by_side_with_differences(case, staff_clie
     assert page.status_code == 200 and "7271025705900003" in html and "7271085705900001" in html
     assert 'class="differs"' in html  # the NIKs differ
     image = client.get(reverse("processing:capture_image", args=[case.pk, "match", "face"]))
-    assert image.status_code == 200 and image["Content-Type"] == "image/png" and image["Cache-Control"] == "no-store"
+    assert image.status_code == 200 and image["Content-Type"] == "image/png" and {"no-store", "private"} <= set(image["Cache-Control"].replace(" ", "").split(","))
     assert image.content.startswith(b"\x89PNG")
     assert AuditEntry.objects.filter(object_type="biometric_image", details__part="face").exists()
 

@@ -148,7 +148,7 @@ def test_bad_captures_reject_the_request_with_the_reason(stations, spoil, reason
         ({"nik": "7271083205900001"}, "NIK"),
         ({"birth_date": "17-05-1990"}, "not a date"),
         ({"request_id": "not-a-uuid"}, "not a UUID"),
-        ({"mother_name": ""}, "lack mother_name"),
+        ({"full_name": ""}, "lack full_name"),  # (an unknown mother's name is allowed: sent empty)
         ({"kecamatan_code": "7271"}, "kecamatan"),
     ],
 )

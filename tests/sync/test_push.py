@@ -226,3 +226,21 @@ def test_acknowledgement_moves_the_request_to_sent_and_never_back(node, make_res
     sync_client.mark_delivered([str(request.packet_id)])
     assert KtpRequest.objects.get(pk=request.pk).events.count() == 2
     del second
+
+
+def test_a_recording_station_key_cannot_talk_to_the_central(node, key_dir):
+    """Recording stations sign packets; only a node pushes and pulls. A stolen station laptop's
+    key must not pull the kecamatan's registry and staff credentials."""
+    (key_dir / "station.key").unlink()
+    laptop, _private = register(node.station.office, "rekam-laptop", Station.Kind.RECORDING_STATION, key_dir=key_dir)
+    NodeState.objects.filter(pk=1).update(station_id=laptop.pk)
+    with sync_client.NodeClient(transport=node.transport) as client:
+        with pytest.raises(sync_client.SyncError, match="not_a_node"):
+            client.sync(pull=True)
+    assert InboxPacket.objects.count() == 0
+
+
+def test_production_refuses_a_central_over_plain_http(node, settings):
+    settings.MODE = "production"
+    with pytest.raises(sync_client.NotConfigured, match="https"):
+        sync_client.NodeClient(transport=node.transport)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.cache import patch_cache_control
 
 from .permissions import STAFF_ROLES, Permission
 from .scoping import authorize
@@ -78,13 +79,18 @@ def any_staff_view(view):
 
 
 class AccessControlMiddleware:
-    """Refuse any view that has not declared its access rule."""
+    """Refuse any view that has not declared its access rule. Pages served to a logged-in user
+    are never stored by the browser or a proxy: they carry personal data, and on a recording
+    station biometric previews."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(view_func, ACCESS_ATTRIBUTE, None):

@@ -29,6 +29,8 @@ def record(
     from adminduk.accounts.scoping import primary_office_id
 
     office_id = primary_office_id(actor) if actor is not None else None
+    if office_id is None and station is not None:
+        office_id = station.office_id  # a node acting on its own (sync) speaks for its office
     return AuditEntry.objects.create(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         actor_username=getattr(actor, "username", "") or "",

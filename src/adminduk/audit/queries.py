@@ -108,10 +108,5 @@ def csv_rows(entries: QuerySet):
                 value = json.dumps(value, ensure_ascii=False, sort_keys=True)
             elif isinstance(value, dt.datetime):
                 value = value.astimezone(dt.UTC).isoformat()
-            row.append("" if value is None else _csv_safe(str(value)))
+            row.append(value)
         yield row
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ runs as a formula in spreadsheet programs.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

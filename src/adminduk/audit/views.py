@@ -1,23 +1,16 @@
 """The audit log for supervisors: browse, filter and export to CSV. Read-only by design:
 there is no view, admin action or API operation that changes an entry."""
 
-import csv
-
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from adminduk.accounts.access import staff_view
 from adminduk.accounts.permissions import Permission
+from adminduk.core.csv_export import streaming_csv
 
 from . import queries
 from .actions import record
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def _filtered(request):
@@ -53,8 +46,4 @@ def audit_export(request):
         return render(request, "audit/audit_log.html", {"form": form, "page": queries.page_of(entries, 1), "query": ""}, status=400)
     # Exporting the log is itself an audited read.
     record(request, "export", object_type="audit_log", details={"filters": {k: v for k, v in request.GET.items()}})
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in queries.csv_rows(entries)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return streaming_csv(queries.csv_rows(entries), f"audit-{timezone.localdate():%Y%m%d}.csv")

@@ -115,11 +115,13 @@ def start_session(nik: str, *, user, today: dt.date | None = None, request=None,
         raise _not_found(nik)
     kecamatan_code = resident.kelurahan.kecamatan_id
     problem = eligibility_problem(resident, today)
-    if problem:
-        raise problem
-    existing = requests.open_request_for(nik)
+    existing = None if problem else requests.open_request_for(nik)
     if existing is not None:
-        raise RecordingRefused("open_request", requests.open_request_refusal(existing).message)
+        problem = RecordingRefused("open_request", requests.open_request_refusal(existing).message)
+    if problem:
+        # The refusal names the resident and their status: a read, so it is audited.
+        record(request, "view", actor=user, object_type="resident", object_id=nik, kecamatan_code=kecamatan_code, details={"refused": problem.code})
+        raise problem
     open_session = RecordingSession.objects.filter(nik=nik, state=RecordingSession.State.OPEN).select_related("operator").first()
     if open_session is not None:
         if open_session.operator_id == user.pk:
@@ -341,6 +343,18 @@ def _demographics(session, resident, station, actor, now, rows) -> dict:
         "request_id": str(session.request_id),
         "packet_id": str(session.packet_id),
         "nik": session.nik,
+        # Identity fields the central's de-duplication reads (processing.pipeline).
+        "full_name": resident.full_name,
+        "birth_date": resident.birth_date.isoformat(),
+        "birth_place": resident.birth_place,
+        "sex": resident.sex,
+        "mother_name": resident.mother_name,
+        "father_name": resident.father_name,
+        "exceptions": [
+            {"slot": row.slot, "code": row.exception_code, "approved_by": row.approved_by.get_username() if row.approved_by else ""}
+            for row in rows
+            if row.exception_code
+        ],
         "resident_id": str(resident.pk),
         "kelurahan": resident.kelurahan_id,
         "kecamatan_code": session.kecamatan_code,

@@ -37,7 +37,9 @@ Outcome = StageResult.Outcome
 FINGER_PARTS = tuple(f"finger_{hand}{n}" for hand in "RL" for n in range(1, 6))
 TEMPLATE_PARTS = ("face", *FINGER_PARTS, "iris_R", "iris_L")
 CAPTURE_PARTS = (*TEMPLATE_PARTS, "signature")
-REQUIRED_FIELDS = ("request_id", "nik", "full_name", "birth_date", "sex", "mother_name", "kecamatan_code")
+# The mother's name may be unknown in the registry (an empty string is sent); it is matched
+# only when present.
+REQUIRED_FIELDS = ("request_id", "nik", "full_name", "birth_date", "sex", "kecamatan_code")
 NAME_MATCH = 90  # rapidfuzz token_sort_ratio, 0–100: "SITI RAHMAWATI" vs "SITI RAHMAWATY" is 93
 MOTHER_MATCH = 85
 TOP_K = 5
@@ -241,8 +243,8 @@ def _receive(inbox: InboxPacket, _request):
             "full_name": str(data["full_name"])[:120],
             "name_key": name_key(data["full_name"])[:120],
             "birth_date": dt.date.fromisoformat(data["birth_date"]),
-            "mother_name": str(data["mother_name"])[:120],
-            "mother_key": name_key(data["mother_name"])[:120],
+            "mother_name": str(data.get("mother_name") or "")[:120],
+            "mother_key": name_key(str(data.get("mother_name") or ""))[:120],
         },
     )
     return request, Outcome.PASSED, {"nik": data["nik"], "office": office.code}

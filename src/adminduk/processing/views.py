@@ -3,6 +3,7 @@ Images are opened from the sealed packets at request time and streamed, never wr
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,8 @@ from adminduk.accounts.access import staff_view
 from adminduk.accounts.permissions import Permission
 from adminduk.accounts.scoping import scope_of
 from adminduk.audit.actions import record
+from adminduk.biometrics.abis import AbisError
+from adminduk.biometrics.matching import MatcherUnavailable
 from adminduk.enrollment import packets, sealing
 from adminduk.enrollment.models import KtpRequest
 from adminduk.sync.models import InboxPacket
@@ -25,7 +28,10 @@ SHOWN_PARTS = ("face", *pipeline.FINGER_PARTS, "iris_R", "iris_L", "signature")
 
 def _case_for(user, case_id) -> Adjudication:
     case = get_object_or_404(Adjudication.objects.select_related("request", "matched_request"), pk=case_id)
-    if not scope_of(user).covers(case.kecamatan_code):
+    scope = scope_of(user)
+    # Both records are shown (photo, fingerprints, demographics): both must be in jurisdiction.
+    matched = case.matched_request.kecamatan_code if case.matched_request else case.kecamatan_code
+    if not (scope.covers(case.kecamatan_code) and scope.covers(matched)):
         raise PermissionDenied(_("This case is outside your jurisdiction."))
     return case
 
@@ -55,6 +61,8 @@ def case_list(request):
     scope = scope_of(request.user)
     cases = (
         Adjudication.objects.filter(scope.q_code("kecamatan_code"), state__in=[Adjudication.State.OPEN, Adjudication.State.FLAGGED])
+        # A case whose other record lies outside the jurisdiction is for the Dinas to decide.
+        .filter(Q(matched_request__isnull=True) | scope.q_code("matched_request__kecamatan_code"))
         .select_related("request", "matched_request")
         .order_by("created_at")
     )
@@ -71,10 +79,16 @@ def case_detail(request, case_id):
             pipeline.decide(case, request.POST.get("decision", ""), reason=request.POST.get("reason", ""), actor=request.user, http_request=request)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except (MatcherUnavailable, AbisError) as exc:
+            # The decision's transaction rolled back whole; the supervisor can simply retry.
+            messages.error(request, _("The matcher could not be reached, so nothing was decided; try again shortly (%(error)s).") % {"error": exc})
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("processing:case_detail", case_id=case.pk)
     record(request, "view", object_type="adjudication", object_id=str(case.pk), kecamatan_code=case.kecamatan_code)
+    for shown in (case.request, case.matched_request):  # both persons' data is read here
+        if shown is not None:
+            record(request, "view", object_type="ktp_request", object_id=str(shown.pk), kecamatan_code=shown.kecamatan_code, details={"nik": shown.nik, "adjudication": str(case.pk)})
     new, match = _side(case.request), _side(case.matched_request)
     rows = [
         {"label": label, "new": a, "match": b, "differs": a != b and label not in (_("Office"), _("Kecamatan"), _("Status"), _("Recorded"))}

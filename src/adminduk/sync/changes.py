@@ -72,8 +72,8 @@ def decode_cursor(token: str) -> tuple[dt.datetime, uuid.UUID]:
         moment = dt.datetime.fromisoformat(stamp)
         if data.get("v") != 1 or moment.tzinfo is None:
             raise ValueError("unsupported cursor")
-        return moment, uuid.UUID(last_id)
-    except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
+        return moment, uuid.UUID(str(last_id))
+    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
         raise CursorError("the sync cursor is not one this central handed out; start again from an empty cursor") from exc
 
 

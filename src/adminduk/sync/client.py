@@ -84,6 +84,13 @@ def key_path() -> Path:
     return sealing.key_dir() / "station.key"
 
 
+def require_https(url: str) -> None:
+    """Central answers carry staff credentials and, on set-up, the sealing key: over plain HTTP
+    anyone on the path could plant them. Only the demo and tests run on loopback HTTP."""
+    if not url.startswith("https://") and settings.MODE == "production":
+        raise NotConfigured(f"the central URL must use https:// in production, not {url!r}")
+
+
 class NodeClient:
     """Talks to the central for this node. `transport` lets tests route requests elsewhere;
     `clock` is the node's clock (only ever used to sign requests)."""
@@ -94,6 +101,7 @@ class NodeClient:
         station = getattr(settings, "ADMINDUK_STATION_ID", "") or (str(state.station_id) if state.station_id else "")
         if not self.central_url or not station:
             raise NotConfigured("this node is not set up: run `adminduk node init --central URL --station-id ID`")
+        require_https(self.central_url)
         if not key_path().exists():
             raise NotConfigured(f"no station key at {key_path()}: run `adminduk node init`")
         self.station_id = station

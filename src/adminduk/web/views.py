@@ -6,10 +6,7 @@ every lookup goes through the user's jurisdiction (adminduk.accounts.scoping), s
 outside it is answered exactly like an unknown one. Reads of personal data go to the audit log.
 """
 
-import csv
-
 from django.contrib import messages
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +17,7 @@ from adminduk.accounts import certification, scoping
 from adminduk.accounts.access import any_staff_view, staff_view
 from adminduk.accounts.permissions import Permission
 from adminduk.audit.actions import record
+from adminduk.core.csv_export import streaming_csv
 from adminduk.population.actions import correct_resident
 from adminduk.population.forms import ResidentCorrectionForm
 from adminduk.population.models import Resident
@@ -132,11 +130,6 @@ def resident_edit(request, nik: str):
     return render(request, "web/resident_edit.html", {"form": form, "resident": resident}, status=status)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @staff_view(Permission.EXPORT)
 @require_GET
 def resident_export(request):
@@ -151,8 +144,4 @@ def resident_export(request):
         request, "export", object_type="resident_list", object_id=kelurahan.code,
         kecamatan_code=kelurahan.kecamatan_id, details={k: str(v) for k, v in request.GET.items()},
     )
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in queries.export_rows(residents)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="penduduk-{kelurahan.code}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return streaming_csv(queries.export_rows(residents), f"penduduk-{kelurahan.code}.csv")

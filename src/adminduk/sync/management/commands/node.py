@@ -67,6 +67,10 @@ class Command(BaseCommand):
         if not central:
             raise CommandError("--central URL is required with --station-id")
         try:
+            sync_client.require_https(central)
+        except sync_client.NotConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        try:
             uuid.UUID(station_id)
         except ValueError as exc:
             raise CommandError(f"{station_id!r} is not a station id") from exc

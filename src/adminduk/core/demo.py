@@ -97,6 +97,10 @@ def ensure_demo_accounts() -> list[DemoAccount]:
 
 
 def sample_niks(count: int = 3) -> list[str]:
-    """NIKs in Mantikulore, so the Mantikulore accounts can find them too."""
-    residents = Resident.objects.filter(life_status="hidup", kelurahan__kecamatan_id="72.71.08").order_by("nik")
+    """Adults living in Mantikulore with a NIK issued there, so the Mantikulore accounts can
+    find them and record their e-KTP."""
+    adult_born_before = timezone.localdate() - dt.timedelta(days=366 * 18)
+    residents = Resident.objects.filter(
+        life_status="hidup", kelurahan__kecamatan_id="72.71.08", nik__startswith="727108", birth_date__lt=adult_born_before
+    ).order_by("nik")
     return list(residents.values_list("nik", flat=True)[:count])

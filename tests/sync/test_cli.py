@@ -10,7 +10,6 @@ from adminduk.sync import client as sync_client
 from adminduk.sync import outbox
 from adminduk.sync.models import InboxPacket, NodeState, OutboxPacket
 
-from .conftest import DjangoTransport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

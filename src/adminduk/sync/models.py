@@ -1,4 +1,3 @@
-import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from adminduk.core.admin import ReadOnlyAdmin
 
-from .models import KtpRequest, KtpRequestEvent, RecordingSession, RecordingCapture
+from .models import KtpRequest, KtpRequestEvent, RecordingCapture, RecordingSession
 
 
 class KtpRequestEventInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from . import rules
 from .choices import EquipmentStatus
-from .models import ClosedDay, Equipment, EquipmentStatusChange, OpeningHours, Office
+from .models import ClosedDay, Equipment, EquipmentStatusChange, Office, OpeningHours
 
 OFFICE_FIELDS = ("code", "name", "kind", "regency", "kecamatan", "address", "phone", "is_active")
 CLOSED_DAY_FIELDS = ("office", "regency", "date", "reason")

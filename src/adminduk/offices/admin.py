@@ -10,7 +10,7 @@ from adminduk.core.admin import BadRequestOnInvalidFormMixin, ReadOnlyAdmin
 
 from . import actions, rules
 from .choices import EquipmentStatus
-from .models import ClosedDay, Equipment, EquipmentStatusChange, OpeningHours, Office
+from .models import ClosedDay, Equipment, EquipmentStatusChange, Office, OpeningHours
 
 
 class OpeningHoursInline(admin.TabularInline):

@@ -9,7 +9,7 @@ import datetime as dt
 from django.db.models import Q
 
 from . import rules
-from .models import ClosedDay, OpeningHours, Office
+from .models import ClosedDay, Office, OpeningHours
 
 Period = tuple[dt.datetime, dt.datetime]
 

@@ -18,6 +18,7 @@ from adminduk.accounts.stations import StationRejected, verify_signed
 from . import protocol
 from .models import RejectedDelivery
 
+
 def max_batch_bytes() -> int:
     """The largest batch body the central accepts (announced to nodes). Never above Django's
     in-memory request limit, which would otherwise answer a bare 400."""

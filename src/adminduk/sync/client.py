@@ -326,11 +326,10 @@ def mark_delivered(packet_ids: list[str]) -> int:
     (transition never moves backwards and only `recorded` is selected)."""
     if not packet_ids:
         return 0
+    from adminduk.accounts.models import Station
     from adminduk.enrollment.models import KtpRequest
     from adminduk.enrollment.requests import transition
     from adminduk.enrollment.statuses import RequestStatus
-
-    from adminduk.accounts.models import Station
 
     with transaction.atomic():
         count = OutboxPacket.objects.filter(pk__in=packet_ids, state=OutboxPacket.State.PENDING).update(

@@ -9,8 +9,8 @@ outside it is answered exactly like an unknown one. Reads of personal data go to
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from adminduk.accounts import certification, scoping

@@ -108,3 +108,22 @@ def test_master_snapshot_carries_login_data_revocations_and_drops(node, make_sta
     assert User.objects.get(username=operator.username).check_password("kata-sandi-uji-2026")
     changes.apply_page({"cursor": "", "residents": [], "master_digest": "d2", "master": dict(snapshot, users=[])})
     assert not User.objects.get(username=operator.username).is_active
+
+
+def test_a_resident_who_moves_away_reaches_the_node_with_the_new_address(node, make_resident):
+    """Otherwise the old kecamatan's node would keep showing them as living there."""
+    import datetime as dt
+
+    from adminduk.regions.models import Kelurahan
+
+    leaving = make_resident(kelurahan="72.71.08.1004")
+    cursor = changes.build_changes(node.station, since="")["cursor"]
+    actions.move_resident(
+        leaving, kelurahan=Kelurahan.objects.get(code="72.71.01.1004"), rw="001", rt="002",
+        address="JL. BARU NO. 1", moved_on=dt.date(2026, 11, 20), reason="pindah ke Palu Timur",
+    )
+    page = changes.build_changes(node.station, since=cursor)
+    assert [(r["nik"], r["kelurahan_id"]) for r in page["residents"]] == [(leaving.nik, "72.71.01.1004")]
+    # Residents who never lived here are still not sent.
+    make_resident(kelurahan="72.71.06.1001")
+    assert changes.build_changes(node.station, since=page["cursor"])["residents"] == []

@@ -37,7 +37,7 @@ from adminduk.accounts.models import Certification, OfficeAssignment, Station, U
 from adminduk.accounts.permissions import STAFF_ROLES
 from adminduk.audit.actions import record
 from adminduk.offices.models import Office
-from adminduk.population.models import Resident
+from adminduk.population.models import Resident, ResidentEvent
 
 from .models import NodeState
 
@@ -78,9 +78,14 @@ def decode_cursor(token: str) -> tuple[dt.datetime, uuid.UUID]:
 
 
 def residents_of(office: Office):
+    """Residents of the office's area, and those who moved out of it: the node gets their new
+    address, so its jurisdiction check stops showing them to the old office's operators."""
     if office.kind == Office.Kind.KECAMATAN:
-        return Resident.objects.filter(kelurahan__kecamatan_id=office.kecamatan_id)
-    return Resident.objects.filter(kelurahan__kecamatan__regency_id=office.regency_id)
+        area, prefix = Q(kelurahan__kecamatan_id=office.kecamatan_id), office.kecamatan_id + "."
+    else:
+        area, prefix = Q(kelurahan__kecamatan__regency_id=office.regency_id), office.regency_id + "."
+    moved_out = ResidentEvent.objects.filter(kind=ResidentEvent.Kind.MOVED, changes__kelurahan__0__startswith=prefix)
+    return Resident.objects.filter(area | Q(pk__in=moved_out.values("resident_id")))
 
 
 def _json_value(value):

@@ -109,13 +109,22 @@ def revoke_station(station: Station, *, reason: str, actor=None) -> Station:
     return station
 
 
+def refusal_for(station: Station | None, station_id) -> StationRejected | None:
+    """Why anything signed by `station` (looked up by `station_id`) is refused before its
+    signature is even checked: unknown or revoked. None when it may be verified."""
+    if station is None:
+        return StationRejected("unknown_station", f"station {station_id} is not registered at the central")
+    if station.is_revoked:
+        return StationRejected("revoked_station", f"station {station.name} was revoked: {station.revocation_reason}")
+    return None
+
+
 def verify_signed(station_id, message: bytes, signature: bytes) -> Station:
     """The registered, unrevoked station whose key signed `message`, or StationRejected."""
     station = Station.objects.select_related("office").filter(pk=station_id).first()
-    if station is None:
-        raise StationRejected("unknown_station", f"station {station_id} is not registered at the central")
-    if station.is_revoked:
-        raise StationRejected("revoked_station", f"station {station.name} was revoked: {station.revocation_reason}")
+    refusal = refusal_for(station, station_id)
+    if refusal is not None:
+        raise refusal
     try:
         decode_public_key(station.public_key).verify(signature, message)
     except InvalidSignature as exc:

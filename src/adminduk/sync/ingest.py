@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from adminduk.accounts.models import Station
-from adminduk.accounts.stations import decode_public_key
+from adminduk.accounts.stations import decode_public_key, refusal_for
 from adminduk.enrollment.packets import PacketError, parse_packet
 
 from .models import InboxPacket, NodeHeartbeat, RejectedDelivery
@@ -134,10 +134,10 @@ def ingest_batch(node: Station, bodies: list[bytes], *, remote_address: str | No
 
 
 def _station_problem(node: Station, station: Station | None, station_id) -> tuple[str, str] | None:
-    if station is None:
-        return ("unknown_station", f"station {station_id} is not registered at the central")
-    if station.is_revoked:
-        return ("revoked_station", f"station {station.name} was revoked: {station.revocation_reason}")
+    # The stations of a batch are fetched in one query, so the rule is shared, not the lookup.
+    refusal = refusal_for(station, station_id)
+    if refusal is not None:
+        return (refusal.code, refusal.reason)
     if station.office_id != node.office_id:
         return ("foreign_station", f"station {station.name} belongs to another office than node {node.name}")
     return None

@@ -10,24 +10,27 @@ from django.utils.translation import gettext as _
 from adminduk.audit.actions import record
 
 from .models import KtpRequest, KtpRequestEvent
-from .statuses import RequestStatus, can_move
+from .statuses import CLOSED, RequestStatus, can_move
 
 
 class OpenRequestExists(ValidationError):
     pass
 
 
-def open_request_for(nik: str) -> KtpRequest | None:
+def open_request_for(nik: str, *, lock: bool = False) -> KtpRequest | None:
     """The person's open request, if any (what open_request would refuse on)."""
-    return KtpRequest.objects.filter(nik=nik).exclude(status__in=[RequestStatus.PICKED_UP, RequestStatus.REJECTED]).first()
+    requests = KtpRequest.objects.select_for_update() if lock else KtpRequest.objects
+    return requests.filter(nik=nik).exclude(status__in=sorted(CLOSED)).first()
 
 
 def open_request_refusal(existing: KtpRequest) -> OpenRequestExists:
-    return OpenRequestExists(
+    refusal = OpenRequestExists(
         _("NIK %(nik)s already has an open e-KTP request (%(status)s since %(date)s); it must be finished or rejected first.")
         % {"nik": existing.nik, "status": existing.get_status_display(), "date": existing.created_at.strftime("%d-%m-%Y")},
         code="open_request",
     )
+    refusal.existing = existing
+    return refusal
 
 
 @transaction.atomic
@@ -48,7 +51,7 @@ def open_request(
 ) -> KtpRequest:
     """Start a request in `status` (booked, checked_in or recorded on a node; received at the
     central). Refused while the person has an open request."""
-    existing = KtpRequest.objects.select_for_update().filter(nik=nik).exclude(status__in=[RequestStatus.PICKED_UP, RequestStatus.REJECTED]).first()
+    existing = open_request_for(nik, lock=True)
     if existing is not None:
         raise open_request_refusal(existing)
     fields = {"nik": nik, "office": office, "kecamatan_code": kecamatan_code, "status": status, "resident": resident, "packet_id": packet_id}
@@ -56,6 +59,21 @@ def open_request(
         fields["id"] = request_id
     request = KtpRequest.objects.create(**fields)
     _journal(request, "", status, actor=actor, station=station, device_time=device_time, reason=reason, details=details)
+    return request
+
+
+@transaction.atomic
+def record_refused_request(
+    *, request_id, nik: str, office, kecamatan_code: str, rejection_code: str, reason: str, packet_id=None,
+    station=None, device_time: dt.datetime | None = None, details: dict | None = None,
+) -> KtpRequest:
+    """A request that arrives already refused (e.g. a second recording while one is open at the
+    central): stored in `rejected` with its reason, journaled and audited like any other."""
+    request = KtpRequest.objects.create(
+        id=request_id, nik=nik, office=office, kecamatan_code=kecamatan_code, status=RequestStatus.REJECTED,
+        rejection_code=rejection_code, rejection_reason=reason.strip()[:300], packet_id=packet_id,
+    )
+    _journal(request, "", RequestStatus.REJECTED, actor=None, station=station, device_time=device_time, reason=reason, details=details)
     return request
 
 

@@ -23,7 +23,7 @@ from adminduk.biometrics import templates as tpl
 from adminduk.biometrics.fusion import person_templates
 from adminduk.biometrics.matching import get_matcher
 from adminduk.enrollment import packets, requests, sealing
-from adminduk.enrollment.models import KtpRequest, KtpRequestEvent
+from adminduk.enrollment.models import KtpRequest
 from adminduk.enrollment.statuses import RequestStatus
 from adminduk.offices.models import Office
 from adminduk.population.models import Resident
@@ -234,8 +234,8 @@ def _receive(inbox: InboxPacket, _request):
                 station=inbox.station,
                 device_time=inbox.device_time,
             )
-        except requests.OpenRequestExists:
-            return _refuse_second_open_request(inbox, data, request_id, office)
+        except requests.OpenRequestExists as refusal:
+            return _refuse_second_open_request(inbox, data, request_id, office, refusal.existing)
     RequestDemographics.objects.get_or_create(
         request=request,
         defaults={
@@ -250,28 +250,14 @@ def _receive(inbox: InboxPacket, _request):
     return request, Outcome.PASSED, {"nik": data["nik"], "office": office.code}
 
 
-def _refuse_second_open_request(inbox, data, request_id, office):
+def _refuse_second_open_request(inbox, data, request_id, office, open_one):
     """The same NIK already has an open request at the central: the one-open-request rule keeps a
     second one from opening, so this recording is recorded straight as a refused duplicate."""
-    open_one = KtpRequest.objects.filter(nik=data["nik"]).exclude(status__in=[S.PICKED_UP, S.REJECTED]).first()
     reason = f"NIK {data['nik']} already has an open e-KTP request {open_one.pk} ({open_one.get_status_display()})"
-    request = KtpRequest.objects.create(
-        id=request_id,
-        nik=data["nik"],
-        office=office,
-        kecamatan_code=data["kecamatan_code"],
-        status=S.REJECTED,
-        rejection_code=DUPLICATE,
-        rejection_reason=reason[:300],
-        packet_id=inbox.id,
-    )
-    KtpRequestEvent.objects.create(
-        request=request, from_status="", to_status=S.REJECTED, device_time=inbox.device_time, office=office, station=inbox.station,
-        reason=reason[:300], details={"existing_request": str(open_one.pk)},
-    )  # fmt: skip
-    record(
-        None, "create", station=inbox.station, object_type="ktp_request", object_id=str(request.pk), kecamatan_code=request.kecamatan_code,
-        details={"nik": request.nik, "to": S.REJECTED, "reason": reason},
+    request = requests.record_refused_request(
+        request_id=request_id, nik=data["nik"], office=office, kecamatan_code=data["kecamatan_code"], rejection_code=DUPLICATE,
+        reason=reason, packet_id=inbox.id, station=inbox.station, device_time=inbox.device_time,
+        details={"existing_request": str(open_one.pk)},
     )  # fmt: skip
     return request, Outcome.REJECTED, {"code": DUPLICATE, "reason": reason, "existing_request": str(open_one.pk)}
 

@@ -2,7 +2,8 @@
 
 from django.http import HttpRequest
 
-from .models import AuditEntry
+from . import chain
+from .models import AuditCheck, AuditEntry
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -23,7 +24,8 @@ def record(
     device_time=None,
     details: dict | None = None,
 ) -> AuditEntry:
-    """Append one entry. The actor, office, address and path come from the request when given."""
+    """Append one entry to the hash chain. The actor, office, address and path come from the
+    request when given."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     from adminduk.accounts.scoping import primary_office_id
@@ -31,7 +33,7 @@ def record(
     office_id = primary_office_id(actor) if actor is not None else None
     if office_id is None and station is not None:
         office_id = station.office_id  # a node acting on its own (sync) speaks for its office
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         actor_username=getattr(actor, "username", "") or "",
         actor_role=getattr(actor, "role", "") or "",
@@ -46,4 +48,18 @@ def record(
         kecamatan_code=kecamatan_code,
         path=(request.get_full_path()[:300] if request is not None else ""),
         details=details or {},
+    )
+    return chain.append(entry)
+
+
+def check_chain() -> AuditCheck:
+    """Verify the whole chain and keep the result (the daily task, `adminduk audit verify`)."""
+    verdict = chain.verify()
+    return AuditCheck.objects.create(
+        ok=verdict.ok,
+        entries=verdict.count,
+        broken_entry_id=verdict.entry_id,
+        reason=verdict.reason[:300],
+        head_seq=verdict.head_seq,
+        head_hash=verdict.head_hash,
     )

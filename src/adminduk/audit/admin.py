@@ -1,13 +1,14 @@
 from django.contrib import admin
 
-from adminduk.core.admin import ReadOnlyAdmin
+from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin
 
-from .models import AuditEntry
+from .models import AuditChainHead, AuditCheck, AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    """Read-only for everyone, superusers included: the log is append-only."""
+class AuditEntryAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    """Read-only for everyone, superusers included: the log is append-only. Reading it here is
+    itself audited (its entries name NIKs and who looked at them)."""
 
     list_display = ["at", "actor_username", "actor_role", "action", "object_type", "object_id", "kecamatan_code", "ip_address"]
     list_filter = ["action", "actor_role"]
@@ -15,6 +16,24 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     show_full_result_count = False
     actions = None  # no bulk delete
+    audit_object_type = "audit_entry"
+    audit_kecamatan = "kecamatan_code"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("office")
+
+
+@admin.register(AuditChainHead)
+class AuditChainHeadAdmin(ReadOnlyAdmin):
+    list_display = ["last_seq", "last_hash"]
+    actions = None
+
+
+@admin.register(AuditCheck)
+class AuditCheckAdmin(ReadOnlyAdmin):
+    """Results of the chain verification (daily task and `adminduk audit verify`)."""
+
+    list_display = ["checked_at", "ok", "entries", "broken_entry_id", "reason", "head_seq"]
+    list_filter = ["ok"]
+    date_hierarchy = "checked_at"
+    actions = None

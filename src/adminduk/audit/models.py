@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from adminduk.core.models import AppendOnlyModel
@@ -7,7 +8,9 @@ from adminduk.core.models import AppendOnlyModel
 
 class AuditEntry(AppendOnlyModel):
     """One read or write of personal data. Append-only: the model refuses updates and deletes,
-    and database triggers (migration 0002) refuse them for other clients too."""
+    and database triggers (migration 0002) refuse them for other clients too. Tamper-evident:
+    each entry carries the hash of the one before it (audit.chain); write only through
+    audit.actions.record."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("view")
@@ -21,7 +24,8 @@ class AuditEntry(AppendOnlyModel):
         LOGOUT = "logout", _("logout")
 
     id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(_("server time"), auto_now_add=True, db_index=True)
+    # Set before the insert (not auto_now_add), so the entry's hash covers the stored time.
+    at = models.DateTimeField(_("server time"), default=timezone.now, db_index=True)
     device_time = models.DateTimeField(_("device time"), null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
@@ -43,6 +47,10 @@ class AuditEntry(AppendOnlyModel):
     kecamatan_code = models.CharField(_("kecamatan of the record"), max_length=8, blank=True, db_index=True)
     path = models.CharField(_("path"), max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # The hash chain (audit.chain): position, the previous entry's hash, this entry's hash.
+    seq = models.BigIntegerField(_("position in the chain"), null=True, blank=True, unique=True)
+    prev_hash = models.CharField(_("hash of the previous entry"), max_length=64, blank=True)
+    entry_hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -51,3 +59,48 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_type} {self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The one row (id 1) naming the chain's last entry: its position and hash. Appenders lock
+    it, and it tells the verifier how long the chain was, so a deleted tail is noticed.
+    Its position never goes back (a database trigger refuses that)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(_("entries in the chain"), default=0)
+    last_hash = models.CharField(_("hash of the last entry"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self):
+        return f"{self.last_seq} {self.last_hash}"
+
+
+class AuditCheck(models.Model):
+    """One run of the chain verification (the daily task or `adminduk audit verify`)."""
+
+    id = models.BigAutoField(primary_key=True)
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now, db_index=True)
+    ok = models.BooleanField(_("chain intact"))
+    entries = models.BigIntegerField(_("entries checked"))
+    broken_entry_id = models.BigIntegerField(_("first broken entry"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    head_seq = models.BigIntegerField(_("chain head position"), default=0)
+    head_hash = models.CharField(_("chain head hash"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        verbose_name = _("audit chain check")
+        verbose_name_plural = _("audit chain checks")
+
+    def __str__(self):
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {self.line()}"
+
+    def line(self) -> str:
+        """One line for the console and the log (English, like the other command output)."""
+        if self.ok:
+            return f"OK {self.entries} entries, chain head {self.head_seq} {self.head_hash}"
+        where = f"entry {self.broken_entry_id}" if self.broken_entry_id is not None else "chain head"
+        return f"BROKEN at {where}: {self.reason} ({self.entries} entries before it intact)"

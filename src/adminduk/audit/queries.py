@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from adminduk.accounts import scoping
 from adminduk.accounts.permissions import Permission
 
-from .models import AuditEntry
+from .models import AuditCheck, AuditEntry
 
 PAGE_SIZE = 50
+CHECK_STALE_AFTER = dt.timedelta(hours=26)  # the check runs daily; a missed run shows too
 EXPORT_LIMIT = 100_000  # one CSV file; narrow the filter for more
 
 
@@ -30,6 +31,26 @@ def entries_for(user) -> QuerySet:
         return AuditEntry.objects.filter(by_record | by_office)
     office_ids = list(user.assignments.values_list("office_id", flat=True))
     return AuditEntry.objects.filter(scope.q_code("kecamatan_code") | Q(office_id__in=office_ids))
+
+
+@dataclass
+class ChainStatus:
+    last_check: AuditCheck | None
+    stale: bool
+
+    @property
+    def broken(self) -> bool:
+        return self.last_check is not None and not self.last_check.ok
+
+
+def chain_status(user, now: dt.datetime | None = None) -> ChainStatus | None:
+    """The last verification of the audit chain, for users who read the audit log (admins and
+    supervisors); None for everyone else."""
+    if not scoping.authorize(user, Permission.READ_AUDIT):
+        return None
+    last = AuditCheck.objects.order_by("-checked_at", "-id").first()
+    now = now or timezone.now()
+    return ChainStatus(last, last is None or now - last.checked_at > CHECK_STALE_AFTER)
 
 
 class AuditFilterForm(forms.Form):

@@ -3,7 +3,7 @@ enrollment.requests.transition, which journals and audits every change."""
 
 from django.contrib import admin
 
-from adminduk.core.admin import ReadOnlyAdmin
+from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin, kecamatan_filter
 
 from .models import KtpRequest, KtpRequestEvent, RecordingCapture, RecordingSession
 
@@ -23,35 +23,49 @@ class KtpRequestEventInline(admin.TabularInline):
 
 
 @admin.register(KtpRequest)
-class KtpRequestAdmin(ReadOnlyAdmin):
+class KtpRequestAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ["nik", "status", "siak_status", "office", "kecamatan_code", "created_at", "updated_at"]
-    list_filter = ["status", "office"]
+    list_filter = ["status", "office", kecamatan_filter("kecamatan_code")]
     search_fields = ["=nik", "=id", "=packet_id"]
     list_select_related = ["office"]
     inlines = [KtpRequestEventInline]
     show_full_result_count = False
+    audit_object_type = "ktp_request"
+    audit_kecamatan = "kecamatan_code"
+    audit_nik = "nik"
 
 
 @admin.register(KtpRequestEvent)
-class KtpRequestEventAdmin(ReadOnlyAdmin):
+class KtpRequestEventAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ["request", "from_status", "to_status", "at", "device_time", "actor_username", "office"]
     list_filter = ["to_status"]
     search_fields = ["=request__nik"]
     list_select_related = ["request", "office"]
     show_full_result_count = False
+    audit_object_type = "ktp_request_event"
+    audit_kecamatan = "request.kecamatan_code"
+    audit_nik = "request.nik"
 
 
 @admin.register(RecordingSession)
-class RecordingSessionAdmin(ReadOnlyAdmin):
+class RecordingSessionAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     """Drafts on the recording station; captures are sealed and never shown here."""
 
     list_display = ["nik", "state", "office", "operator", "created_at", "submitted_at"]
     list_filter = ["state", "office"]
     search_fields = ["=nik"]
+    list_select_related = ["office", "operator"]
+    audit_object_type = "recording_session"
+    audit_kecamatan = "kecamatan_code"
+    audit_nik = "nik"
 
 
 @admin.register(RecordingCapture)
-class RecordingCaptureAdmin(ReadOnlyAdmin):
+class RecordingCaptureAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ["session", "slot", "attempts", "exception_code", "approved_by", "updated_at"]
     list_filter = ["slot", "exception_code"]
     exclude = ["sealed"]  # sealed bytes are of no use to a person and stay out of the page
+    list_select_related = ["session", "approved_by"]
+    audit_object_type = "recording_capture"
+    audit_kecamatan = "session.kecamatan_code"
+    audit_nik = "session.nik"

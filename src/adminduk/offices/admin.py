@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from adminduk.core.admin import BadRequestOnInvalidFormMixin, ReadOnlyAdmin
+from adminduk.core.admin import AuditedReadsAdmin, BadRequestOnInvalidFormMixin, ReadOnlyAdmin
 
 from . import actions, rules
 from .choices import EquipmentStatus
@@ -168,7 +168,8 @@ class EquipmentAdmin(BadRequestOnInvalidFormMixin, admin.ModelAdmin):
 
 
 @admin.register(EquipmentStatusChange)
-class EquipmentStatusChangeAdmin(ReadOnlyAdmin):
+class EquipmentStatusChangeAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ["equipment", "changed_at", "from_status", "to_status", "from_office", "to_office", "changed_by"]
     list_filter = ["to_status"]
     list_select_related = ["equipment", "from_office", "to_office", "changed_by"]
+    audit_object_type = "equipment_status_change"  # a journal: its reads are audited like the others

@@ -3,25 +3,37 @@
 
 from django.contrib import admin
 
-from adminduk.core.admin import ReadOnlyAdmin
+from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin
 
 from .models import Adjudication, RequestDemographics, StageResult
 
 
 @admin.register(StageResult)
-class StageResultAdmin(ReadOnlyAdmin):
+class StageResultAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ["packet_id", "stage", "outcome", "request", "created_at"]
     list_filter = ["stage", "outcome"]
     search_fields = ["=packet_id"]
+    list_select_related = ["request"]
+    audit_object_type = "stage_result"
+    audit_kecamatan = "request.kecamatan_code"
+    audit_nik = "request.nik"
 
 
 @admin.register(Adjudication)
-class AdjudicationAdmin(ReadOnlyAdmin):
+class AdjudicationAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ["request", "matched_request", "state", "decision", "decided_by", "created_at"]
     list_filter = ["state", "decision"]
+    list_select_related = ["request", "matched_request", "decided_by"]
+    audit_object_type = "adjudication"
+    audit_kecamatan = "kecamatan_code"
+    audit_nik = "request.nik"
 
 
 @admin.register(RequestDemographics)
-class RequestDemographicsAdmin(ReadOnlyAdmin):
+class RequestDemographicsAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ["request", "nik", "full_name", "birth_date"]
     search_fields = ["=nik"]
+    list_select_related = ["request"]
+    audit_object_type = "request_demographics"
+    audit_kecamatan = "request.kecamatan_code"
+    audit_nik = "nik"

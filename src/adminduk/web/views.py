@@ -17,6 +17,7 @@ from adminduk.accounts import certification, scoping
 from adminduk.accounts.access import any_staff_view, staff_view
 from adminduk.accounts.permissions import Permission
 from adminduk.audit.actions import record
+from adminduk.audit.queries import chain_status
 from adminduk.core.csv_export import streaming_csv
 from adminduk.population.actions import correct_resident
 from adminduk.population.forms import ResidentCorrectionForm
@@ -49,6 +50,7 @@ def home(request):
         "can_search": can_search,
         "search": queries.NikSearch(""),
         "certificates": certification.certificate_notices(user, timezone.localdate()),
+        "audit_chain": chain_status(user),
     }
     return render(request, "web/home.html", context)
 

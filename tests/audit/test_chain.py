@@ -260,3 +260,32 @@ def test_home_page_in_indonesian_names_the_broken_entry(client, make_staff):
     login_verified(client, make_staff("supervisor"))
     page = client.get(reverse("web:home"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "Log audit telah diubah" in page and f"entri {entry.pk}" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_links_entries_written_before_the_chain():
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("audit")
+    executor.migrate([("audit", "0002_append_only_triggers")])
+    old_apps = executor.loader.project_state([("audit", "0002_append_only_triggers")]).apps
+    OldEntry = old_apps.get_model("audit", "AuditEntry")
+    for i in range(3):
+        OldEntry.objects.create(action="view", object_type="resident", object_id=f"727108170890000{i}", details={"x": [i, 1.0]})
+    try:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)
+        entries = list(AuditEntry.objects.order_by("seq"))
+        assert [e.seq for e in entries] == [1, 2, 3] and entries[0].prev_hash == chain.GENESIS
+        assert chain.verify().ok and AuditChainHead.objects.get().last_seq == 3
+        # The append-only trigger is back after the backfill.
+        from django.db import DatabaseError, transaction
+
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_auditentry SET action = 'update' WHERE id = %s", [entries[0].pk])
+        assert record(None, "view", object_type="resident").seq == 4 and chain.verify().ok
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -108,3 +108,39 @@ def test_entries_cannot_be_changed_or_deleted_by_any_path(client, make_staff):
     assert client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
     assert AuditEntry.objects.get(pk=entry.pk).action == "view"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"page": "9223372036854775807"}, "Page numbers go from 1 to 2,000."),
+        ({"page": "0"}, "Page numbers go from 1 to 2,000."),
+        ({"page": "-3"}, "Page numbers go from 1 to 2,000."),
+        ({"page": "dua"}, "Page numbers go from 1 to 2,000."),
+        ({"date_to": "9999-12-31"}, "Enter a date between 01-01-2000 and 31-12-2099."),
+        ({"date_from": "0001-01-01"}, "Enter a date between 01-01-2000 and 31-12-2099."),
+    ],
+)
+def test_far_page_numbers_and_dates_are_a_clear_400_and_store_nothing(supervisor, sample_family, params, message):
+    before = AuditEntry.objects.count()
+    response = supervisor.get(reverse("audit:log"), params)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert "No entries match this filter." in response.content.decode()
+    if "page" not in params:
+        export = supervisor.get(reverse("audit:export"), params)
+        assert export.status_code == 400 and message in export.content.decode()
+        assert not export.has_header("Content-Disposition")
+    assert AuditEntry.objects.count() == before
+
+
+def test_the_last_page_and_the_edges_of_the_date_range_still_work(supervisor, sample_family):
+    assert supervisor.get(reverse("audit:log"), {"page": "2000"}).status_code == 200
+    response = supervisor.get(reverse("audit:log"), {"date_from": "2000-01-01", "date_to": "2099-12-31"})
+    assert response.status_code == 200 and "No entries match this filter." not in response.content.decode()
+    export = supervisor.get(reverse("audit:export"), {"date_from": "2000-01-01", "date_to": "2099-12-31"})
+    assert export.status_code == 200 and len(b"".join(export.streaming_content).splitlines()) > 1
+
+
+def test_bad_page_in_indonesian(supervisor, sample_family):
+    response = supervisor.get(reverse("audit:log"), {"page": "9223372036854775807"}, HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 400 and "Nomor halaman" in response.content.decode()

@@ -14,6 +14,8 @@ from adminduk.accounts.permissions import Permission
 from .models import AuditCheck, AuditEntry
 
 PAGE_SIZE = 50
+MAX_PAGE = 2000  # 100,000 entries deep, like the export; older entries are reached by filtering
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # no entry lies outside
 CHECK_STALE_AFTER = dt.timedelta(hours=26)  # the check runs daily; a missed run shows too
 EXPORT_LIMIT = 100_000  # one CSV file; narrow the filter for more
 
@@ -53,9 +55,40 @@ def chain_status(user, now: dt.datetime | None = None) -> ChainStatus | None:
     return ChainStatus(last, last is None or now - last.checked_at > CHECK_STALE_AFTER)
 
 
+class PageError(ValueError):
+    pass
+
+
+def parse_page(value: str | None) -> int:
+    """The `page` query parameter: a whole number from 1 to MAX_PAGE (missing means 1)."""
+    if value in (None, ""):
+        return 1
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+        raise PageError(
+            _("Page numbers go from 1 to %(max)s. Narrow the filter (dates, username, record) to reach older entries.")
+            % {"max": f"{MAX_PAGE:,}"}
+        )
+    return int(value)
+
+
+class AuditDateField(forms.DateField):
+    """A date within the years the log can hold: far dates would overflow the time range."""
+
+    widget = forms.DateInput(attrs={"type": "date"})
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not FIRST_DATE <= value <= LAST_DATE:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s."),
+                code="out_of_range",
+                params={"first": FIRST_DATE.strftime("%d-%m-%Y"), "last": LAST_DATE.strftime("%d-%m-%Y")},
+            )
+
+
 class AuditFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = AuditDateField(label=_("from"), required=False)
+    date_to = AuditDateField(label=_("until"), required=False)
     username = forms.CharField(label=_("username"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("action"), required=False, choices=[("", "—"), *AuditEntry.Action.choices])
     record = forms.CharField(label=_("record (NIK, KK, …)"), required=False, max_length=64)
@@ -100,7 +133,7 @@ def apply_filters(entries: QuerySet, data: dict) -> QuerySet:
 
 def page_of(entries: QuerySet, page: int) -> AuditPage:
     """One page, newest first, without COUNT(*) over a log of millions of rows."""
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     start = (page - 1) * PAGE_SIZE
     rows = list(entries.select_related("office").order_by("-at", "-id")[start : start + PAGE_SIZE + 1])
     return AuditPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)

@@ -26,16 +26,19 @@ def _filtered(request):
 @staff_view(Permission.READ_AUDIT)
 @require_GET
 def audit_log(request):
+    """A bad filter or page number answers 400 with the reason, and no entries."""
     form, entries = _filtered(request)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    page_error = ""
     try:
-        page_number = int(request.GET.get("page", "1"))
-    except ValueError:
-        page_number = 1
+        page_number = queries.parse_page(request.GET.get("page"))
+    except queries.PageError as exc:
+        page_number, page_error, status, entries = 1, str(exc), 400, entries.none()
     page = queries.page_of(entries, page_number)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
-    return render(request, "audit/audit_log.html", context)
+    context = {"form": form, "page": page, "page_error": page_error, "query": query.urlencode()}
+    return render(request, "audit/audit_log.html", context, status=status)
 
 
 @staff_view(Permission.READ_AUDIT)
@@ -43,6 +46,7 @@ def audit_log(request):
 def audit_export(request):
     form, entries = _filtered(request)
     if form.is_bound and not form.is_valid():
+        # An error page, not an empty file that looks like "no entries".
         return render(request, "audit/audit_log.html", {"form": form, "page": queries.page_of(entries, 1), "query": ""}, status=400)
     # Exporting the log is itself an audited read.
     record(request, "export", object_type="audit_log", details={"filters": {k: v for k, v in request.GET.items()}})

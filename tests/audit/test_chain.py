@@ -289,3 +289,14 @@ def test_migration_links_entries_written_before_the_chain():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_starting_consumer_checks_only_when_the_last_check_is_stale():
+    from adminduk.audit import tasks
+
+    three_entries()
+    assert tasks.verify_chain_if_stale.call_local() is True  # never checked
+    assert tasks.verify_chain_if_stale.call_local() is None  # checked just now
+    AuditCheck.objects.update(checked_at=timezone.now() - dt.timedelta(hours=27))
+    assert tasks.verify_chain_if_stale.call_local() is True
+    assert AuditCheck.objects.count() == 2

@@ -87,7 +87,7 @@ def prepare_demo_node(*, central_url: str, office_code: str = DEMO_NODE_OFFICE, 
 
 
 def start_demo_node(node: DemoNode, *, addr: str = "localhost:8001", interval: float = 5.0) -> DemoNode:
-    """Start the node's web server and its sync loop as child processes."""
+    """Start the node's web server, its sync loop and its task consumer as child processes."""
     env = node_environment(node.data_dir, node.station)
     log = open(node.data_dir / "node.log", "ab")  # noqa: SIM115 - closed with the process
     node.processes.append(subprocess.Popen(adminduk_command("runserver", addr, "--noreload"), env=env, stdout=log, stderr=subprocess.STDOUT))
@@ -97,4 +97,6 @@ def start_demo_node(node: DemoNode, *, addr: str = "localhost:8001", interval: f
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     )
+    # The node's own task consumer: the daily check of its audit log's hash chain.
+    node.processes.append(subprocess.Popen(adminduk_command("run_huey", "--workers", "1"), env=env, stdout=log, stderr=subprocess.STDOUT))
     return node

@@ -4,7 +4,8 @@
 --                   is kept by the database administrator, not in the application's settings.
 --   adminduk_app    what the web processes and task workers connect as. Owns nothing: it cannot
 --                   TRUNCATE, ALTER TABLE ... DISABLE TRIGGER or DROP TRIGGER on any table, and
---                   on the audit log it may only SELECT and INSERT.
+--                   on the audit log it may only SELECT and INSERT (and set the three hash
+--                   chain columns of a new entry once, which a trigger enforces).
 --
 -- 1. Once, as a superuser (psql -v owner_pw=... -v app_pw=... -f deploy/postgres-roles.sql):
 CREATE ROLE adminduk_owner LOGIN PASSWORD :'owner_pw';
@@ -27,6 +28,7 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 --      ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO adminduk_app;
 --      REVOKE ALL ON public.audit_auditentry, public.audit_auditcheck FROM adminduk_app;
 --      GRANT SELECT, INSERT ON public.audit_auditentry, public.audit_auditcheck TO adminduk_app;
+--      GRANT UPDATE (seq, prev_hash, entry_hash) ON public.audit_auditentry TO adminduk_app;
 --      REVOKE ALL ON public.audit_auditchainhead FROM adminduk_app;
 --      GRANT SELECT, UPDATE ON public.audit_auditchainhead TO adminduk_app;
 --

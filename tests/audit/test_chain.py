@@ -37,10 +37,14 @@ def tampering():
 
 
 def three_entries():
-    return [
+    """Three entries, linked as they would be right after their commit (a test's transaction
+    never commits, so the on_commit link is run here)."""
+    entries = [
         record(None, "view", object_type="resident", object_id=f"727108170890000{i}", kecamatan_code="72.71.08", details={"i": i})
         for i in (1, 2, 3)
     ]
+    chain.link_pending()
+    return [AuditEntry.objects.get(pk=e.pk) for e in entries]
 
 
 def verify_command() -> tuple[int, str]:
@@ -127,6 +131,8 @@ def test_a_deleted_tail_is_noticed_through_the_chain_head():
     assert code == 1 and out.startswith("BROKEN at chain head: deleted tail")
     # Appending goes on after the cut; the gap stays visible.
     later = record(None, "view", object_type="resident", object_id="7271081708900009")
+    chain.link_pending()
+    later.refresh_from_db()
     assert later.seq == third.seq + 1
     assert chain.verify().entry_id == later.pk
 
@@ -140,18 +146,61 @@ def test_the_chain_head_never_goes_back():
     assert chain.verify().ok
 
 
-def test_an_entry_inserted_around_the_application_is_named():
-    three_entries()
+def insert_raw(cursor, **chain_fields):
+    columns = ", ".join(chain_fields)
+    marks = ", ".join(["%s"] * len(chain_fields))
+    cursor.execute(
+        "INSERT INTO audit_auditentry (at, actor_username, actor_role, user_agent, action, object_type, object_id,"
+        f" kecamatan_code, path, details{', ' if chain_fields else ''}{columns})"
+        f" VALUES (%s, 'x', '', '', 'view', '', '', '', '', '{{}}'{', ' if chain_fields else ''}{marks})",
+        [timezone.now(), *chain_fields.values()],
+    )
+    cursor.execute("SELECT MAX(id) FROM audit_auditentry")
+    return cursor.fetchone()[0]
+
+
+def test_an_entry_given_a_position_around_the_linker_is_named():
+    first, second, third = three_entries()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO audit_auditentry (at, actor_username, actor_role, user_agent, action, object_type, object_id,"
-            " kecamatan_code, path, details, prev_hash, entry_hash) VALUES (%s, 'x', '', '', 'view', '', '', '', '', '{}', '', '')",
-            [timezone.now()],
-        )
-        cursor.execute("SELECT MAX(id) FROM audit_auditentry")
-        forged = cursor.fetchone()[0]
+        forged = insert_raw(cursor, seq=third.seq + 5, prev_hash=third.entry_hash, entry_hash="f" * 64)
     verdict = chain.verify()
-    assert not verdict.ok and verdict.entry_id == forged and "not in the chain" in verdict.reason
+    assert not verdict.ok and verdict.entry_id == forged and "4 entries missing before it" in verdict.reason
+
+
+def test_an_entry_with_a_forged_position_next_in_line_is_named():
+    first, second, third = three_entries()
+    with connection.cursor() as cursor:
+        forged = insert_raw(cursor, seq=third.seq + 1, prev_hash=third.entry_hash, entry_hash="f" * 64)
+    verdict = chain.verify()
+    assert not verdict.ok and verdict.entry_id == forged and "changed after it was written" in verdict.reason
+
+
+def test_the_database_allows_linking_an_entry_once_and_nothing_else():
+    from django.db import DatabaseError, transaction
+
+    entry = record(None, "view", object_type="resident", object_id="7271081708900001")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        # Linking and changing the content in one go is refused.
+        cursor.execute("UPDATE audit_auditentry SET seq = 999, object_id = 'x' WHERE id = %s", [entry.pk])
+    assert chain.link_pending() == 1
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET seq = 999 WHERE id = %s", [entry.pk])  # linked: never again
+    assert chain.verify().ok
+
+
+def test_an_entry_joins_the_chain_when_its_transaction_commits(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    before = AuditEntry.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record(None, "view", object_type="resident", object_id="7271081708900001")
+        raise RuntimeError("the action failed")
+    assert AuditEntry.objects.count() == before  # rolled back with the action it audited
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = record(None, "view", object_type="resident", object_id="7271081708900002")
+        assert AuditEntry.objects.get(pk=entry.pk).seq is None
+    entry.refresh_from_db()
+    assert entry.seq == AuditChainHead.objects.get().last_seq and entry.entry_hash == chain.entry_hash(entry)
 
 
 def test_verify_command_prints_one_ok_line_and_keeps_the_result():
@@ -209,6 +258,7 @@ def test_concurrent_writers_keep_one_unbroken_chain():
     for thread in threads:
         thread.join()
     assert errors == []
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()  # each linked after its commit
     verdict = chain.verify()
     assert verdict.ok, verdict
     assert verdict.count == AuditEntry.objects.count() >= writers * per_writer
@@ -285,7 +335,8 @@ def test_migration_links_entries_written_before_the_chain():
 
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE audit_auditentry SET action = 'update' WHERE id = %s", [entries[0].pk])
-        assert record(None, "view", object_type="resident").seq == 4 and chain.verify().ok
+        later = record(None, "view", object_type="resident")  # autocommit: linked at once
+        assert AuditEntry.objects.get(pk=later.pk).seq == 4 and chain.verify().ok
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

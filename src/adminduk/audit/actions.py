@@ -1,5 +1,6 @@
 """Writing the audit log. Every read or write of personal data calls `record` once."""
 
+from django.db import transaction
 from django.http import HttpRequest
 
 from . import chain
@@ -24,8 +25,8 @@ def record(
     device_time=None,
     details: dict | None = None,
 ) -> AuditEntry:
-    """Append one entry to the hash chain. The actor, office, address and path come from the
-    request when given."""
+    """Append one entry; it joins the hash chain when the caller's transaction commits. The
+    actor, office, address and path come from the request when given."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     from adminduk.accounts.scoping import primary_office_id
@@ -33,7 +34,7 @@ def record(
     office_id = primary_office_id(actor) if actor is not None else None
     if office_id is None and station is not None:
         office_id = station.office_id  # a node acting on its own (sync) speaks for its office
-    entry = AuditEntry(
+    entry = AuditEntry.objects.create(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         actor_username=getattr(actor, "username", "") or "",
         actor_role=getattr(actor, "role", "") or "",
@@ -47,9 +48,12 @@ def record(
         object_id=str(object_id),
         kecamatan_code=kecamatan_code,
         path=(request.get_full_path()[:300] if request is not None else ""),
-        details=details or {},
+        details=chain.canonical_details(details),
     )
-    return chain.append(entry)
+    # Linked into the hash chain right after the commit, in a short transaction of its own; the
+    # entry itself is written (or rolled back) with the action it records.
+    transaction.on_commit(chain.link_after_commit)
+    return entry
 
 
 def check_chain() -> AuditCheck:

@@ -2,11 +2,14 @@
 
 An entry's hash is SHA-256 over a canonical JSON serialization of every stored field (its id,
 its position `seq`, the previous entry's hash, times in UTC ISO 8601 with microseconds, details
-as canonical JSON). One chain head row holds the position and hash of the last entry, so
-entries cut off the end are noticed too. Appends are serialized by the database (a write on the
-head row at the start of the appending transaction: a row lock on PostgreSQL, the write lock
-on SQLite), never by an in-process lock, so any number of web processes and task workers
-append to one chain.
+as canonical JSON), computed from the row as the database stored it. One chain head row holds
+the position and hash of the last entry, so entries cut off the end are noticed too.
+
+An entry is written with the action it audits (same transaction) and linked right after that
+commits (`link_pending`, a short transaction of its own). Linking is serialized by the database
+(a write on the head row: a row lock on PostgreSQL, the write lock on SQLite), never by an
+in-process lock, so any number of web processes and task workers keep one chain, and the
+head is never held for the rest of a long transaction that merely audited something.
 
 `verify` walks the chain in order and names the first entry that does not fit.
 """
@@ -14,10 +17,13 @@ append to one chain.
 import datetime as dt
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 HEAD_ID = 1
@@ -81,49 +87,52 @@ def entry_hash(entry) -> str:
     return hashlib.sha256(serialize(entry)).hexdigest()
 
 
-def _next_entry_id(entry_model) -> int:
-    """Allocate the new entry's id before the insert, so the hash can cover it. Runs while the
-    chain is locked, so on SQLite nobody else inserts in between."""
-    table = entry_model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
-            return cursor.fetchone()[0]
-        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608 (table name from the model)
-        highest = cursor.fetchone()[0]
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            row = cursor.fetchone()
-            highest = max(highest, row[0] if row else 0)
-        return highest + 1
+def link_pending(batch: int = 500) -> int:
+    """Link every committed entry that is not in the chain yet, in id order; return how many.
 
+    Runs in its own short transaction right after the writer's commit (record registers it
+    with on_commit), so the chain head is locked for a few milliseconds, never for the rest of
+    a long transaction that merely audited something. The first statement writes the head row:
+    PostgreSQL locks it until commit (other linkers wait there), SQLite takes its single write
+    lock (BEGIN IMMEDIATE). The database allows exactly this one update of an entry: setting
+    the chain fields of an unlinked entry, nothing else (migration 0004's trigger)."""
+    from .models import AuditChainHead, AuditEntry
 
-def append(entry):
-    """Insert `entry` (unsaved) as the chain's next link. Must be the only way entries are
-    written: audit.actions.record calls it."""
-    from .models import AuditChainHead
-
-    entry_model = type(entry)
+    if not AuditEntry.objects.filter(seq__isnull=True).exists():
+        return 0
+    linked = 0
     with transaction.atomic():
-        # Writing the head first takes the lock: PostgreSQL locks the row until commit (other
-        # appenders wait here), SQLite holds its single write lock (BEGIN IMMEDIATE).
         locked = AuditChainHead.objects.filter(pk=HEAD_ID).update(last_seq=F("last_seq"))
         if not locked:
-            # No head yet (a fresh database, or a test flush emptied the table): create it,
-            # then lock it. A concurrent creator makes get_or_create return the existing row.
+            # No head yet (a fresh database, or a test flush emptied the table). A concurrent
+            # creator makes get_or_create return the existing row.
             AuditChainHead.objects.get_or_create(pk=HEAD_ID, defaults={"last_seq": 0, "last_hash": GENESIS})
             AuditChainHead.objects.filter(pk=HEAD_ID).update(last_seq=F("last_seq"))
         head = AuditChainHead.objects.get(pk=HEAD_ID)
-        entry.pk = _next_entry_id(entry_model)
-        entry.seq = head.last_seq + 1
-        entry.prev_hash = head.last_hash
-        entry.details = canonical_details(entry.details)
-        # Stored as the database will give it back (IPv6 addresses are normalized on save).
-        entry.ip_address = entry_model._meta.get_field("ip_address").get_prep_value(entry.ip_address) or None
-        entry.entry_hash = entry_hash(entry)
-        entry.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=HEAD_ID).update(last_seq=entry.seq, last_hash=entry.entry_hash)
-    return entry
+        seq, previous = head.last_seq, head.last_hash
+        while True:
+            pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            if not pending:
+                break
+            for entry in pending:
+                seq += 1
+                entry.seq, entry.prev_hash = seq, previous
+                entry.entry_hash = previous = entry_hash(entry)
+                AuditEntry._base_manager.filter(pk=entry.pk, seq__isnull=True).update(
+                    seq=entry.seq, prev_hash=entry.prev_hash, entry_hash=entry.entry_hash
+                )
+            linked += len(pending)
+        AuditChainHead.objects.filter(pk=HEAD_ID).update(last_seq=seq, last_hash=previous)
+    return linked
+
+
+def link_after_commit() -> None:
+    """on_commit callback of record: link now; if that fails, the next entry's link or the
+    daily check links it (the action the entry audits is committed already)."""
+    try:
+        link_pending()
+    except DatabaseError:
+        logger.exception("linking audit entries into the hash chain failed; the next append or check retries")
 
 
 @dataclass(frozen=True)
@@ -140,37 +149,38 @@ def verify(chunk_size: int = 5000) -> Verdict:
     """Walk the chain from its first entry; stop at the first entry that does not fit."""
     from .models import AuditChainHead, AuditEntry
 
+    link_pending()  # entries whose link was missed (a crash right after their commit)
     head = AuditChainHead.objects.filter(pk=HEAD_ID).first()
     head_seq = head.last_seq if head else 0
     head_hash = head.last_hash if head else GENESIS
-    unchained = AuditEntry.objects.filter(seq__isnull=True).order_by("id").values_list("id", flat=True).first()
-    if unchained is not None:
-        return Verdict(False, 0, unchained, "not in the chain (no position or hash: inserted around the application)", head_seq, head_hash)
-    previous_hash, expected_seq, count = GENESIS, 1, 0
-    entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size)
-    for entry in entries:
+
+    def broken(entry_id, reason, count):
+        return Verdict(False, count, entry_id, reason, head_seq, head_hash)
+
+    previous_hash, expected_seq, count, hash_at_head = GENESIS, 1, 0, GENESIS
+    for entry in AuditEntry.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=chunk_size):
         if entry.seq != expected_seq:
             missing = entry.seq - expected_seq
-            return Verdict(
-                False, count, entry.pk,
-                f"{missing} entr{'y' if missing == 1 else 'ies'} missing before it (positions {expected_seq}–{entry.seq - 1} deleted)",
-                head_seq, head_hash,
-            )  # fmt: skip
+            noun = "entry" if missing == 1 else "entries"
+            return broken(entry.pk, f"{missing} {noun} missing before it (positions {expected_seq}–{entry.seq - 1} deleted)", count)
         if entry.prev_hash != previous_hash:
-            return Verdict(False, count, entry.pk, "its link to the previous entry was changed", head_seq, head_hash)
+            return broken(entry.pk, "its link to the previous entry was changed", count)
         if entry_hash(entry) != entry.entry_hash:
-            return Verdict(False, count, entry.pk, "changed after it was written (content does not match its hash)", head_seq, head_hash)
+            return broken(entry.pk, "changed after it was written (content does not match its hash)", count)
         previous_hash, expected_seq, count = entry.entry_hash, expected_seq + 1, count + 1
+        if entry.seq == head_seq:
+            hash_at_head = entry.entry_hash
     last_seq = expected_seq - 1
     if head is None and count:
-        return Verdict(False, count, None, "the chain head row is missing", head_seq, head_hash)
+        return broken(None, "the chain head row is missing", count)
     if head_seq > last_seq:
         missing = head_seq - last_seq
-        return Verdict(
-            False, count, None,
-            f"deleted tail: the head records {head_seq} entries, the log ends at {last_seq} ({missing} missing at the end)",
-            head_seq, head_hash,
-        )  # fmt: skip
-    if head_seq < last_seq or head_hash != previous_hash:
-        return Verdict(False, count, None, f"the head (position {head_seq}) does not match the last entry ({last_seq})", head_seq, head_hash)
+        return broken(None, f"deleted tail: the head records {head_seq} entries, the log ends at {last_seq} ({missing} missing at the end)", count)
+    if hash_at_head != head_hash:
+        return broken(None, f"the head's hash does not match entry {head_seq} of the chain", count)
+    if last_seq > head_seq:
+        # Linked while this check ran, or given a position around the linker: the head says.
+        current = AuditChainHead.objects.filter(pk=HEAD_ID).values_list("last_seq", flat=True).first() or 0
+        if current < last_seq:
+            return broken(None, f"entries beyond the head: the head records {current} entries, the log has {last_seq}", count)
     return Verdict(True, count, head_seq=head_seq, head_hash=head_hash)

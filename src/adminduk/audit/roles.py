@@ -4,8 +4,10 @@ Migrations run as the owner of the tables (e.g. `adminduk_owner`); the web proce
 workers connect as a separate role (e.g. `adminduk_app`) that owns nothing. Only the owner (or
 a superuser) can TRUNCATE, ALTER TABLE … DISABLE TRIGGER or DROP TRIGGER; the statements below
 give the application's role ordinary rights on every table and then take back from the audit
-tables everything but SELECT and INSERT (and UPDATE of the chain head, which appending needs;
-its trigger refuses a step back).
+tables everything but SELECT and INSERT, plus what linking a new entry into the hash chain
+needs: UPDATE of the entry's three chain columns (its trigger allows that once, on an unlinked
+entry, with nothing else changed) and UPDATE of the chain head (its trigger refuses a step
+back).
 """
 
 import re
@@ -29,6 +31,8 @@ def app_role_statements(role: str, schema: str = "public") -> list[str]:
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
         f"REVOKE ALL ON {insert_only} FROM {role}",
         f"GRANT SELECT, INSERT ON {insert_only} TO {role}",
+        # Linking a new entry into the chain sets these three once (the trigger refuses more).
+        f"GRANT UPDATE (seq, prev_hash, entry_hash) ON {schema}.{INSERT_ONLY_TABLES[0]} TO {role}",
         f"REVOKE ALL ON {schema}.{HEAD_TABLE} FROM {role}",
         f"GRANT SELECT, UPDATE ON {schema}.{HEAD_TABLE} TO {role}",
     ]

@@ -1,19 +1,47 @@
-"""Link the entries written before the hash chain existed (in id order) and create the chain
-head; then restore the triggers.
+"""Link the entries written before the hash chain existed (in id order), create the chain
+head, and let the database allow the one update the chain needs.
 
-The append-only triggers refuse this one-time UPDATE, so they are set aside for it: disabled
-on PostgreSQL (the migration runs as the table's owner), dropped and re-created on SQLite (its
-table rebuild in 0003 dropped the UPDATE trigger anyway). The chain head gets a trigger too:
-its position never goes back, and on PostgreSQL its row cannot be deleted.
+From here on the UPDATE trigger refuses every update of an entry but one: setting the chain
+fields (seq, prev_hash, entry_hash) of an entry that has none yet, with every other column
+unchanged (audit.chain.link_pending does that right after the entry's commit). The 0002
+trigger refuses that too, so it is set aside for the backfill: disabled on PostgreSQL (the
+migration runs as the table's owner), dropped on SQLite (its table rebuild in 0003 dropped it
+anyway). The chain head gets a trigger too: its position never goes back, and on PostgreSQL its
+row cannot be deleted.
 """
 
 from django.db import migrations
 
 from adminduk.audit import chain
 
-SQLITE_ENTRY_TRIGGER = """
+CONTENT_COLUMNS = (
+    "id", "at", "device_time", "actor_id", "actor_username", "actor_role", "office_id", "station_id", "ip_address",
+    "user_agent", "action", "object_type", "object_id", "kecamatan_code", "path", "details",
+)  # fmt: skip
+SQLITE_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in CONTENT_COLUMNS)
+SQLITE_ENTRY_TRIGGER = f"""
 CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry
+WHEN OLD.seq IS NOT NULL OR NEW.seq IS NULL OR {SQLITE_CHANGED}
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only (UPDATE refused)'); END;
+"""
+POSTGRES_NEW = ", ".join(f"NEW.{c}" for c in CONTENT_COLUMNS)
+POSTGRES_OLD = ", ".join(f"OLD.{c}" for c in CONTENT_COLUMNS)
+POSTGRES_ENTRY_TRIGGER = f"""
+CREATE OR REPLACE FUNCTION audit_entry_link_only() RETURNS trigger AS $$
+BEGIN
+    IF OLD.seq IS NULL AND NEW.seq IS NOT NULL AND ROW({POSTGRES_NEW}) IS NOT DISTINCT FROM ROW({POSTGRES_OLD}) THEN
+        RETURN NEW;  -- linking an entry into the hash chain, once
+    END IF;
+    RAISE EXCEPTION 'the audit log is append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS audit_entry_no_update ON audit_auditentry;
+CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry FOR EACH ROW EXECUTE FUNCTION audit_entry_link_only();
+"""
+POSTGRES_ENTRY_TRIGGER_DOWN = """
+DROP TRIGGER IF EXISTS audit_entry_no_update ON audit_auditentry;
+CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+DROP FUNCTION IF EXISTS audit_entry_link_only();
 """
 SQLITE_HEAD_TRIGGER = """
 CREATE TRIGGER audit_chain_head_forward BEFORE UPDATE ON audit_auditchainhead
@@ -63,6 +91,7 @@ def backfill(apps, schema_editor):
     if vendor == "postgresql":
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schema_editor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_entry_no_update")
+        schema_editor.execute(POSTGRES_ENTRY_TRIGGER, None)
         schema_editor.execute(POSTGRES_HEAD_TRIGGERS, None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_ENTRY_TRIGGER)
@@ -70,12 +99,18 @@ def backfill(apps, schema_editor):
 
 
 def unlink(apps, schema_editor):
-    """Back to 0003: the hashes go with the columns in 0003's reversal; drop the head triggers."""
+    """Back to 0003: the hashes go with the columns in 0003's reversal; the triggers as before."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(POSTGRES_HEAD_TRIGGERS_DOWN, None)
+        schema_editor.execute(POSTGRES_ENTRY_TRIGGER_DOWN, None)
     elif vendor == "sqlite":
         schema_editor.execute("DROP TRIGGER IF EXISTS audit_chain_head_forward")
+        schema_editor.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
+        schema_editor.execute(
+            "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry "
+            "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only (UPDATE refused)'); END;"
+        )
 
 
 class Migration(migrations.Migration):

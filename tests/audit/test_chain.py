@@ -351,3 +351,13 @@ def test_a_starting_consumer_checks_only_when_the_last_check_is_stale():
     AuditCheck.objects.update(checked_at=timezone.now() - dt.timedelta(hours=27))
     assert tasks.verify_chain_if_stale.call_local() is True
     assert AuditCheck.objects.count() == 2
+
+
+def test_one_link_per_commit_however_many_entries(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for i in range(5):
+            record(None, "view", object_type="resident", object_id=f"727108170890000{i}")
+    assert len(callbacks) == 1
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists() and chain.verify().ok

@@ -51,9 +51,18 @@ def record(
         details=chain.canonical_details(details),
     )
     # Linked into the hash chain right after the commit, in a short transaction of its own; the
-    # entry itself is written (or rolled back) with the action it records.
-    transaction.on_commit(chain.link_after_commit)
+    # entry itself is written (or rolled back) with the action it records. One link per commit
+    # links every entry of the transaction.
+    if not _link_registered():
+        transaction.on_commit(chain.link_after_commit, robust=True)
     return entry
+
+
+def _link_registered() -> bool:
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(
+        len(pending) > 1 and pending[1] is chain.link_after_commit for pending in connection.run_on_commit
+    )
 
 
 def check_chain() -> AuditCheck:

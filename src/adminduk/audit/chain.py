@@ -20,8 +20,7 @@ import json
 import logging
 from dataclasses import dataclass
 
-from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db import DatabaseError, connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -101,28 +100,32 @@ def link_pending(batch: int = 500) -> int:
     if not AuditEntry.objects.filter(seq__isnull=True).exists():
         return 0
     linked = 0
-    with transaction.atomic():
-        locked = AuditChainHead.objects.filter(pk=HEAD_ID).update(last_seq=F("last_seq"))
-        if not locked:
+    entries_table, head_table = AuditEntry._meta.db_table, AuditChainHead._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        lock = f"UPDATE {head_table} SET last_seq = last_seq WHERE id = %s RETURNING last_seq, last_hash"  # noqa: S608
+        cursor.execute(lock, [HEAD_ID])
+        row = cursor.fetchone()
+        if row is None:
             # No head yet (a fresh database, or a test flush emptied the table). A concurrent
             # creator makes get_or_create return the existing row.
             AuditChainHead.objects.get_or_create(pk=HEAD_ID, defaults={"last_seq": 0, "last_hash": GENESIS})
-            AuditChainHead.objects.filter(pk=HEAD_ID).update(last_seq=F("last_seq"))
-        head = AuditChainHead.objects.get(pk=HEAD_ID)
-        seq, previous = head.last_seq, head.last_hash
+            cursor.execute(lock, [HEAD_ID])
+            row = cursor.fetchone()
+        seq, previous = row
         while True:
             pending = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:batch])
-            if not pending:
-                break
+            links = []
             for entry in pending:
                 seq += 1
                 entry.seq, entry.prev_hash = seq, previous
                 entry.entry_hash = previous = entry_hash(entry)
-                AuditEntry._base_manager.filter(pk=entry.pk, seq__isnull=True).update(
-                    seq=entry.seq, prev_hash=entry.prev_hash, entry_hash=entry.entry_hash
-                )
+                links.append((entry.seq, entry.prev_hash, entry.entry_hash, entry.pk))
+            if links:
+                cursor.executemany(f"UPDATE {entries_table} SET seq = %s, prev_hash = %s, entry_hash = %s WHERE id = %s AND seq IS NULL", links)  # noqa: S608
             linked += len(pending)
-        AuditChainHead.objects.filter(pk=HEAD_ID).update(last_seq=seq, last_hash=previous)
+            if len(pending) < batch:
+                break
+        cursor.execute(f"UPDATE {head_table} SET last_seq = %s, last_hash = %s WHERE id = %s", [seq, previous, HEAD_ID])  # noqa: S608
     return linked
 
 

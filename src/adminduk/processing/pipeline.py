@@ -76,7 +76,7 @@ def open_demographics(packet: packets.Packet) -> dict:
         raise Rejected(INVALID, f"demographics: {exc.reason}") from exc
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise Rejected(INVALID, f"demographics are not UTF-8 JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise Rejected(INVALID, "demographics are not a JSON object")

@@ -72,8 +72,10 @@ def decode_cursor(token: str) -> tuple[dt.datetime, uuid.UUID]:
         moment = dt.datetime.fromisoformat(stamp)
         if data.get("v") != 1 or moment.tzinfo is None:
             raise ValueError("unsupported cursor")
-        return moment, uuid.UUID(str(last_id))
-    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+        # In UTC here, so a moment the database cannot hold (0001-01-01 at +14:00) is refused
+        # now instead of failing in the query.
+        return moment.astimezone(dt.UTC), uuid.UUID(str(last_id))
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
         raise CursorError("the sync cursor is not one this central handed out; start again from an empty cursor") from exc
 
 

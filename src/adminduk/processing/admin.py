@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from adminduk.core.admin import ReadOnlyAdmin
 
-from .models import Adjudication, RequestDemographics, StageResult
+from .models import Adjudication, OutsideHomeReview, RequestDemographics, StageResult
 
 
 @admin.register(StageResult)
@@ -25,3 +25,9 @@ class AdjudicationAdmin(ReadOnlyAdmin):
 class RequestDemographicsAdmin(ReadOnlyAdmin):
     list_display = ["request", "nik", "full_name", "birth_date"]
     search_fields = ["=nik"]
+
+
+@admin.register(OutsideHomeReview)
+class OutsideHomeReviewAdmin(ReadOnlyAdmin):
+    list_display = ["request", "office", "home_kecamatan_code", "state", "decided_by", "created_at"]
+    list_filter = ["state"]

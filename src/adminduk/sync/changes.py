@@ -80,13 +80,15 @@ def decode_cursor(token: str) -> tuple[dt.datetime, uuid.UUID]:
 
 
 def residents_of(office: Office):
-    """Residents of the office's area, and those who moved out of it: the node gets their new
-    address, so its jurisdiction check stops showing them to the old office's operators."""
+    """Residents of the office's area, and those who ever left it: the node gets their new
+    address, so its jurisdiction check stops showing them to the old office's operators. Any
+    event that changed the kelurahan counts (a move, or an address corrected before moves were
+    recorded as such), since the kelurahan is what decides who may see a resident."""
     if office.kind == Office.Kind.KECAMATAN:
         area, prefix = Q(kelurahan__kecamatan_id=office.kecamatan_id), office.kecamatan_id + "."
     else:
         area, prefix = Q(kelurahan__kecamatan__regency_id=office.regency_id), office.regency_id + "."
-    moved_out = ResidentEvent.objects.filter(kind=ResidentEvent.Kind.MOVED, changes__kelurahan__0__startswith=prefix)
+    moved_out = ResidentEvent.objects.filter(changes__kelurahan__0__startswith=prefix)
     return Resident.objects.filter(area | Q(pk__in=moved_out.values("resident_id")))
 
 

@@ -174,3 +174,17 @@ def test_a_death_reaches_the_node(node, make_resident):
     actions.record_death(dying, died_on=dt.date(2026, 11, 1))
     rows = changes.build_changes(node.station, since=cursor)["residents"]
     assert [(r["nik"], r["life_status"]) for r in rows] == [(dying.nik, "mati")]
+
+
+def test_a_resident_who_moved_out_of_the_kota_is_applied_with_the_new_village(node, make_resident):
+    """The node loads only its own kota's villages; a resident who left the kota must still
+    reach it (and leave its jurisdiction) instead of blocking the pull for ever."""
+    from adminduk.regions.models import Kelurahan
+
+    resident = make_resident()
+    NodeState.objects.get_or_create(pk=1)
+    assert not Kelurahan.objects.filter(code="72.03.04.2001").exists()
+    row = dict(changes.resident_row(resident), kelurahan_id="72.03.04.2001")
+    changes.apply_page({"cursor": "after", "residents": [row], "master_digest": ""})
+    resident.refresh_from_db()
+    assert resident.kelurahan_id == "72.03.04.2001" and resident.kelurahan.kecamatan.regency_id == "72.03"

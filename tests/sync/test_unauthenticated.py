@@ -158,3 +158,9 @@ def test_recording_station_keys_cannot_talk_to_the_central(node):
     recorder, key = register(node.station.office, "rekam-1", Station.Kind.RECORDING_STATION)
     response = signed("GET", "/api/sync/hello", b"", key=key, station_id=recorder.pk)
     assert response.status_code == 403 and "not_a_node" in detail(response)
+
+
+@pytest.mark.parametrize("backlog", ["9" * 4000, "-3", "x", "1" * 10])
+def test_an_implausible_backlog_header_is_ignored_not_a_server_error(node, backlog):
+    response = signed("GET", "/api/sync/hello", b"", key=node.private_key, station_id=node.station.pk, HTTP_X_ADMINDUK_BACKLOG=backlog)
+    assert response.status_code == 200

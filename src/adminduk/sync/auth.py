@@ -130,10 +130,9 @@ class StationSignatureAuth(AuthBase):
             # anyway) talks to the central, so a stolen station laptop cannot pull the registry.
             refuse(request, 403, "not_a_node", f"station {station.name} is a {station.get_kind_display()}, not a kecamatan node", station_id=station.pk)
         request.sync_clock_offset = skew
-        try:
-            request.sync_backlog = max(0, int(headers.get(protocol.H_BACKLOG, "")))
-        except ValueError:
-            request.sync_backlog = None
+        backlog = headers.get(protocol.H_BACKLOG, "")
+        # A count the heartbeat's integer column can hold; anything else is simply not reported.
+        request.sync_backlog = int(backlog) if backlog.isascii() and backlog.isdigit() and len(backlog) <= 9 else None
         return station
 
 

@@ -210,6 +210,10 @@ def _apply_residents(rows: list[dict]) -> int:
     wanted = {r["kelurahan_id"] for r in rows}
     missing = wanted - set(Kelurahan.objects.filter(code__in=wanted).values_list("code", flat=True))
     if missing:
+        # A resident who moved out of the node's kota: its villages are not loaded here.
+        _load_villages(missing)
+        missing = wanted - set(Kelurahan.objects.filter(code__in=wanted).values_list("code", flat=True))
+    if missing:
         raise PageError(f"kelurahan {', '.join(sorted(missing))} unknown on this node: load the regions (adminduk node init)")
     existing = dict(Resident.objects.filter(nik__in=[r["nik"] for r in rows]).values_list("nik", "pk"))
     fields = [f for f in RESIDENT_FIELDS if f.name not in ("id", "nik")]
@@ -228,6 +232,19 @@ def _apply_residents(rows: list[dict]) -> int:
             resident.updated_at = now
         Resident.objects.bulk_update(changed, [f.attname for f in fields] + ["updated_at"], batch_size=500)
     return len(rows)
+
+
+def _load_villages(codes_wanted: set[str]) -> None:
+    """Load the given kelurahan/desa (and their parents) from the shipped national list."""
+    from adminduk.regions import codes, services
+
+    wanted = set(codes_wanted)
+    for code in codes_wanted:
+        while (code := codes.parent_of(code)) is not None:
+            wanted.add(code)
+    rows = [row for row in codes.shipped_region_rows() if row.code in wanted]
+    if any(row.code in codes_wanted for row in rows):
+        services.load_regions(rows, villages_under=None)
 
 
 def _apply_master(master: dict, state: NodeState) -> dict:

@@ -139,3 +139,13 @@ def test_the_adjudication_pages_show_and_decide_the_case(held, staff_client, dja
     other = staff_client("supervisor", offices=("72.71.08",))
     assert reverse("processing:outside_home_detail", args=[held.pk]) not in other.get(reverse("processing:case_list")).content.decode()
     assert other.get(reverse("processing:outside_home_detail", args=[held.pk])).status_code == 403
+
+
+def test_a_packet_cannot_take_over_another_offices_request(stations):
+    mantikulore, palu_barat = stations
+    first = record(palu_barat, "person-b", seed=3, nik="7271025705900003", kecamatan_code="72.71.02")
+    theirs = KtpRequest.objects.get(packet_id=first.pk)
+    forged = record(mantikulore, "person-a", seed=1, request_id=str(theirs.pk))
+    assert InboxPacket.objects.get(pk=forged.pk).state == "failed"
+    theirs.refresh_from_db()
+    assert theirs.packet_id == first.pk and theirs.office == palu_barat.office

@@ -229,6 +229,8 @@ def _receive(inbox: InboxPacket, _request):
     existing = KtpRequest.objects.filter(pk=request_id).first()
     if existing is not None:
         # The node's own request (same database in a one-machine set-up), or a retried stage.
+        if existing.office_id != office.pk or existing.nik != data["nik"]:
+            raise Rejected(INVALID, f"request_id {request_id} belongs to another office's or person's request")
         if existing.status in (S.RECORDED, S.SENT):
             existing = requests.transition(existing, S.RECEIVED, station=inbox.station, device_time=inbox.device_time)
         if existing.packet_id is None:
@@ -263,6 +265,8 @@ def _receive(inbox: InboxPacket, _request):
     detail = {"nik": data["nik"], "office": office.code, "kecamatan": home}
     if str(data.get("office") or "") != office.code or str(data["kecamatan_code"]) != home:
         detail["claimed"] = {"office": str(data.get("office") or "")[:40], "kecamatan": str(data["kecamatan_code"])}
+    if request.status != S.RECEIVED:
+        return request, Outcome.PASSED, detail  # the node's own request, already past receipt
     if jurisdiction.is_deceased(resident):
         reason = f"NIK {data['nik']} is recorded as deceased in the registry (died {resident.died_on or '?'})"
         requests.transition(request, S.REJECTED, station=inbox.station, reason=reason, rejection_code=jurisdiction.DECEASED)

@@ -127,3 +127,64 @@ def test_a_resident_who_moves_away_reaches_the_node_with_the_new_address(node, m
     # Residents who never lived here are still not sent.
     make_resident(kelurahan="72.71.06.1001")
     assert changes.build_changes(node.station, since=page["cursor"])["residents"] == []
+
+
+def test_an_address_corrected_to_another_kecamatan_reaches_the_old_node_and_hides_the_resident(node, make_resident, make_staff):
+    """Issue 9 item 1: the edit form and the admin correct the kelurahan through correct_resident;
+    the old office's node must follow it like a move, so its operators stop seeing the resident."""
+    from adminduk.accounts.scoping import residents_for
+    from adminduk.population.models import Resident, ResidentEvent
+    from adminduk.regions.models import Kelurahan
+
+    leaving = make_resident(kelurahan="72.71.08.1004")
+    first = changes.build_changes(node.station, since="")
+    event = actions.correct_resident(leaving, {"kelurahan": Kelurahan.objects.get(code="72.71.02.1002")}, reason="alamat salah")
+    assert event.kind == ResidentEvent.Kind.MOVED
+    page = changes.build_changes(node.station, since=first["cursor"])
+    assert [(r["nik"], r["kelurahan_id"]) for r in page["residents"]] == [(leaving.nik, "72.71.02.1002")]
+    # On the node: the page moves the resident out of the office's jurisdiction.
+    operator = make_staff("kecamatan_operator", offices=("72.71.08",))
+    Resident.objects.filter(pk=leaving.pk).update(kelurahan_id="72.71.08.1004")  # the node's stale copy
+    assert residents_for(operator).filter(pk=leaving.pk).exists()
+    NodeState.objects.get_or_create(pk=1)
+    changes.apply_page(page)
+    assert not residents_for(operator).filter(pk=leaving.pk).exists()
+
+
+def test_an_old_address_correction_is_followed_too(node, make_resident):
+    """Corrections recorded before they counted as moves still carry the old kelurahan."""
+    from adminduk.population.models import ResidentEvent
+
+    leaving = make_resident(kelurahan="72.71.08.1004")
+    cursor = changes.build_changes(node.station, since="")["cursor"]
+    ResidentEvent.objects.create(
+        resident=leaving, kind=ResidentEvent.Kind.CORRECTED, occurred_on=leaving.birth_date,
+        changes={"kelurahan": ["72.71.08.1004", "72.71.02.1002"]}, reason="data lama",
+    )  # fmt: skip
+    leaving.kelurahan_id = "72.71.02.1002"
+    leaving.save()
+    assert [r["nik"] for r in changes.build_changes(node.station, since=cursor)["residents"]] == [leaving.nik]
+
+
+def test_a_death_reaches_the_node(node, make_resident):
+    import datetime as dt
+
+    dying = make_resident(kelurahan="72.71.08.1004")
+    cursor = changes.build_changes(node.station, since="")["cursor"]
+    actions.record_death(dying, died_on=dt.date(2026, 11, 1))
+    rows = changes.build_changes(node.station, since=cursor)["residents"]
+    assert [(r["nik"], r["life_status"]) for r in rows] == [(dying.nik, "mati")]
+
+
+def test_a_resident_who_moved_out_of_the_kota_is_applied_with_the_new_village(node, make_resident):
+    """The node loads only its own kota's villages; a resident who left the kota must still
+    reach it (and leave its jurisdiction) instead of blocking the pull for ever."""
+    from adminduk.regions.models import Kelurahan
+
+    resident = make_resident()
+    NodeState.objects.get_or_create(pk=1)
+    assert not Kelurahan.objects.filter(code="72.03.04.2001").exists()
+    row = dict(changes.resident_row(resident), kelurahan_id="72.03.04.2001")
+    changes.apply_page({"cursor": "after", "residents": [row], "master_digest": ""})
+    resident.refresh_from_db()
+    assert resident.kelurahan_id == "72.03.04.2001" and resident.kelurahan.kecamatan.regency_id == "72.03"

@@ -20,12 +20,15 @@ from .models import Station
 
 
 class StationRejected(Exception):
-    """A signed message that must not be accepted; `reason` says why, for the sender's log."""
+    """A signed message that must not be accepted; `reason` says why, for the sender's log.
+    `verified` is True only when the signature was made by the station's own registered key, so
+    the refusal may name the station: otherwise the sender is nobody in particular."""
 
-    def __init__(self, code: str, reason: str):
+    def __init__(self, code: str, reason: str, *, verified: bool = False):
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.verified = verified
 
 
 @dataclass(frozen=True)
@@ -120,13 +123,18 @@ def refusal_for(station: Station | None, station_id) -> StationRejected | None:
 
 
 def verify_signed(station_id, message: bytes, signature: bytes) -> Station:
-    """The registered, unrevoked station whose key signed `message`, or StationRejected."""
+    """The registered, unrevoked station whose key signed `message`, or StationRejected. The
+    signature is checked before the revocation, so only the holder of a revoked key learns that
+    (and why) it was revoked; a forged signature claiming a revoked station is a bad signature."""
     station = Station.objects.select_related("office").filter(pk=station_id).first()
-    refusal = refusal_for(station, station_id)
-    if refusal is not None:
-        raise refusal
+    if station is None:
+        raise StationRejected("unknown_station", f"station {station_id} is not registered at the central")
     try:
         decode_public_key(station.public_key).verify(signature, message)
     except InvalidSignature as exc:
         raise StationRejected("bad_signature", f"signature does not match the key of station {station.name}") from exc
+    refusal = refusal_for(station, station_id)
+    if refusal is not None:
+        refusal.verified = True
+        raise refusal
     return station

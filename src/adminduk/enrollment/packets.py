@@ -145,7 +145,7 @@ def parse_packet(body: bytes) -> Packet:
         kind = str(header["kind"])
         created_at = dt.datetime.fromisoformat(header["created_at"])
         parts = tuple(PartInfo(str(n), int(size), str(digest)) for n, size, digest in header["parts"])
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: JSON nested too deeply
         raise PacketError("malformed", f"the packet header is not valid: {exc}") from exc
     if created_at.tzinfo is None:
         raise PacketError("malformed", "the packet time has no time zone")
@@ -187,7 +187,7 @@ def decode_capture(data: bytes) -> CapturePayload:
         meta = json.loads(data[8 : 8 + meta_len])
         image = data[8 + meta_len : 8 + meta_len + image_len]
         template = data[8 + meta_len + image_len :]
-    except (struct.error, ValueError) as exc:
+    except (struct.error, ValueError, RecursionError) as exc:
         raise PacketError("malformed", f"a capture part is not valid: {exc}") from exc
     if len(image) != image_len or not isinstance(meta, dict):
         raise PacketError("malformed", "a capture part is truncated")

@@ -83,9 +83,12 @@ def correct_resident(resident: Resident, changes: dict, *, reason: str, actor=No
     for field, value in changes.items():
         setattr(resident, field, value)
     resident.save()
+    # Another kelurahan changes which office serves the resident, however it is entered (edit
+    # form, admin, recording): it is a move, which the old office's node follows in its pull.
+    kind = ResidentEvent.Kind.MOVED if "kelurahan" in diff else ResidentEvent.Kind.CORRECTED
     return ResidentEvent.objects.create(
         resident=resident,
-        kind=ResidentEvent.Kind.CORRECTED,
+        kind=kind,
         occurred_on=on or timezone.localdate(),
         recorded_by=actor,
         changes=diff,

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin
 
-from .models import Adjudication, RequestDemographics, StageResult
+from .models import Adjudication, OutsideHomeReview, RequestDemographics, StageResult
 
 
 @admin.register(StageResult)
@@ -37,3 +37,11 @@ class RequestDemographicsAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     audit_object_type = "request_demographics"
     audit_kecamatan = "request.kecamatan_code"
     audit_nik = "nik"
+
+
+@admin.register(OutsideHomeReview)
+class OutsideHomeReviewAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    audit_object_type = "outside_home_review"
+    audit_kecamatan = "home_kecamatan_code"
+    list_display = ["request", "office", "home_kecamatan_code", "state", "decided_by", "created_at"]
+    list_filter = ["state"]

@@ -95,3 +95,44 @@ class RequestDemographics(models.Model):
 
     def __str__(self):
         return f"{self.nik} {self.full_name}"
+
+
+class OutsideHomeReview(models.Model):
+    """A recording made at an office whose area does not cover the resident's home kecamatan (as
+    the central's registry has it when the packet arrives). Recording away from home is legal,
+    so it is not refused: processing holds after the receive stage until a Dinas supervisor
+    accepts (processing goes on) or rejects (the request is rejected), audited either way. The
+    office is the signing station's registered office, never what the packet says."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("waiting for a decision")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    class Decision(models.TextChoices):
+        ACCEPT = "accept", _("accept the recording away from home")
+        REJECT = "reject", _("reject the request")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.OneToOneField(
+        "enrollment.KtpRequest", on_delete=models.PROTECT, related_name="outside_home_review", verbose_name=_("request")
+    )
+    packet_id = models.UUIDField(_("packet"), db_index=True)
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("recording office"))
+    home_kecamatan_code = models.CharField(_("home kecamatan"), max_length=8, db_index=True)
+    claimed_kecamatan_code = models.CharField(_("kecamatan written in the packet"), max_length=8, blank=True)
+    claimed_office = models.CharField(_("office written in the packet"), max_length=40, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN, db_index=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("recording outside the home kecamatan")
+        verbose_name_plural = _("recordings outside the home kecamatan")
+
+    def __str__(self):
+        return f"{self.request_id} at {self.office_id} ({self.state})"

@@ -25,11 +25,11 @@ from adminduk.biometrics.matching import get_matcher
 from adminduk.enrollment import packets, requests, sealing
 from adminduk.enrollment.models import KtpRequest
 from adminduk.enrollment.statuses import RequestStatus
-from adminduk.offices.models import Office
 from adminduk.population.models import Resident
 from adminduk.population.rules import NumberError, parse_nik
 from adminduk.sync.models import InboxPacket
 
+from . import jurisdiction
 from .models import STAGE_ORDER, Adjudication, RequestDemographics, Stage, StageResult
 
 S = RequestStatus
@@ -47,6 +47,10 @@ INVALID = "invalid_packet"
 DUPLICATE = "duplicate"
 # A request in one of these has been recorded (at the central) and not refused.
 RECORDED_STATUSES = [s for s in S.values if s not in (S.BOOKED, S.CHECKED_IN, S.RECORDED, S.SENT, S.REJECTED)]
+
+
+class Held(Exception):
+    """A stage after receive was asked for while the request waits for a supervisor."""
 
 
 class Rejected(Exception):
@@ -76,7 +80,7 @@ def open_demographics(packet: packets.Packet) -> dict:
         raise Rejected(INVALID, f"demographics: {exc.reason}") from exc
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise Rejected(INVALID, f"demographics are not UTF-8 JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise Rejected(INVALID, "demographics are not a JSON object")
@@ -149,12 +153,14 @@ def next_stage(stage: str) -> str | None:
 
 def pending_stage(packet_id) -> str | None:
     """The first stage still to run, or None when the packet is finished (or was refused)."""
-    done = {r.stage: r.outcome for r in StageResult.objects.filter(packet_id=packet_id)}
+    done = {r.stage: r for r in StageResult.objects.filter(packet_id=packet_id)}
     for stage in STAGE_ORDER:
         if stage not in done:
             return stage
-        if done[stage] == Outcome.REJECTED:
+        if done[stage].outcome == Outcome.REJECTED:
             return None
+        if stage == Stage.RECEIVE and jurisdiction.is_held(done[stage].request_id):
+            return None  # resumed when a supervisor accepts the recording away from home
     return None
 
 
@@ -179,6 +185,8 @@ def run_stage(packet_id, stage: str) -> StageResult:
         if stage != Stage.RECEIVE:
             receive = StageResult.objects.get(packet_id=packet_id, stage=Stage.RECEIVE)
             request = KtpRequest.objects.get(pk=receive.request_id)
+            if jurisdiction.is_held(request.pk):
+                raise Held(f"request {request.pk} waits for a decision on its recording outside the home kecamatan")
         handler = {
             Stage.RECEIVE: _receive,
             Stage.VALIDATE: _validate,
@@ -196,6 +204,8 @@ def run_stage(packet_id, stage: str) -> StageResult:
             _mark(inbox, InboxPacket.State.FAILED, f"{stage}: {detail['reason']}")
         elif stage == Stage.DECIDE:
             _mark(inbox, InboxPacket.State.PROCESSED, detail.get("decision", ""))
+        elif "outside_home_review" in detail:
+            _mark(inbox, InboxPacket.State.PROCESSING, jurisdiction.HELD_DETAIL)
         elif inbox.state != InboxPacket.State.PROCESSING:
             _mark(inbox, InboxPacket.State.PROCESSING, stage)
         return StageResult.objects.create(packet_id=packet_id, stage=stage, request=request, outcome=outcome, detail=detail)
@@ -212,10 +222,15 @@ def _receive(inbox: InboxPacket, _request):
         raise Rejected(INVALID, f"the packet names itself {packet.packet_id}, stored as {inbox.id}")
     data = open_demographics(packet)
     request_id = uuid.UUID(str(data["request_id"]))
-    office = Office.objects.filter(code=str(data.get("office") or "")).first() or inbox.station.office
+    # Never the office or kecamatan written in the packet: see jurisdiction.py.
+    office = inbox.station.office
+    resident = Resident.objects.select_related("kelurahan").filter(nik=data["nik"]).first()
+    home = jurisdiction.home_kecamatan(resident, str(data["kecamatan_code"]))
     existing = KtpRequest.objects.filter(pk=request_id).first()
     if existing is not None:
         # The node's own request (same database in a one-machine set-up), or a retried stage.
+        if existing.office_id != office.pk or existing.nik != data["nik"]:
+            raise Rejected(INVALID, f"request_id {request_id} belongs to another office's or person's request")
         if existing.status in (S.RECORDED, S.SENT):
             existing = requests.transition(existing, S.RECEIVED, station=inbox.station, device_time=inbox.device_time)
         if existing.packet_id is None:
@@ -229,13 +244,13 @@ def _receive(inbox: InboxPacket, _request):
                 packet_id=inbox.id,
                 nik=data["nik"],
                 office=office,
-                kecamatan_code=data["kecamatan_code"],
-                resident=Resident.objects.filter(nik=data["nik"]).first(),
+                kecamatan_code=home,
+                resident=resident,
                 station=inbox.station,
                 device_time=inbox.device_time,
             )
         except requests.OpenRequestExists as refusal:
-            return _refuse_second_open_request(inbox, data, request_id, office, refusal.existing)
+            return _refuse_second_open_request(inbox, data, request_id, office, home, refusal.existing)
     RequestDemographics.objects.get_or_create(
         request=request,
         defaults={
@@ -247,15 +262,27 @@ def _receive(inbox: InboxPacket, _request):
             "mother_key": name_key(str(data.get("mother_name") or ""))[:120],
         },
     )
-    return request, Outcome.PASSED, {"nik": data["nik"], "office": office.code}
+    detail = {"nik": data["nik"], "office": office.code, "kecamatan": home}
+    if str(data.get("office") or "") != office.code or str(data["kecamatan_code"]) != home:
+        detail["claimed"] = {"office": str(data.get("office") or "")[:40], "kecamatan": str(data["kecamatan_code"])}
+    if request.status != S.RECEIVED:
+        return request, Outcome.PASSED, detail  # the node's own request, already past receipt
+    if jurisdiction.is_deceased(resident):
+        reason = f"NIK {data['nik']} is recorded as deceased in the registry (died {resident.died_on or '?'})"
+        requests.transition(request, S.REJECTED, station=inbox.station, reason=reason, rejection_code=jurisdiction.DECEASED)
+        return request, Outcome.REJECTED, detail | {"code": jurisdiction.DECEASED, "reason": reason}
+    if not jurisdiction.office_covers(office, home):
+        review = jurisdiction.open_review(request, inbox=inbox, office=office, home=home, data=data)
+        return request, Outcome.FLAGGED, detail | {"outside_home_review": str(review.pk)}
+    return request, Outcome.PASSED, detail
 
 
-def _refuse_second_open_request(inbox, data, request_id, office, open_one):
+def _refuse_second_open_request(inbox, data, request_id, office, home, open_one):
     """The same NIK already has an open request at the central: the one-open-request rule keeps a
     second one from opening, so this recording is recorded straight as a refused duplicate."""
     reason = f"NIK {data['nik']} already has an open e-KTP request {open_one.pk} ({open_one.get_status_display()})"
     request = requests.record_refused_request(
-        request_id=request_id, nik=data["nik"], office=office, kecamatan_code=data["kecamatan_code"], rejection_code=DUPLICATE,
+        request_id=request_id, nik=data["nik"], office=office, kecamatan_code=home, rejection_code=DUPLICATE,
         reason=reason, packet_id=inbox.id, station=inbox.station, device_time=inbox.device_time,
         details={"existing_request": str(open_one.pk)},
     )  # fmt: skip

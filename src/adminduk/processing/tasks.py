@@ -11,7 +11,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from adminduk.biometrics.matching import MatcherUnavailable
 from adminduk.sync.models import InboxPacket
 
-from . import pipeline
+from . import jurisdiction, pipeline
 from .models import StageResult
 
 STALLED_AFTER = dt.timedelta(minutes=10)
@@ -23,6 +23,8 @@ def run_stage(packet_id: str, stage: str) -> str:
         result = pipeline.run_stage(packet_id, stage)
     except MatcherUnavailable:
         raise  # retried by Huey; the stage left nothing behind
+    except pipeline.Held:
+        return "held"  # jurisdiction.decide_outside_home enqueues the packet again on acceptance
     following = pipeline.next_stage(stage)
     if result.outcome != StageResult.Outcome.REJECTED and following is not None:
         run_stage(packet_id, following)
@@ -54,7 +56,9 @@ def start_packets(packet_ids: list[str]) -> int:
 def resume_stalled() -> int:
     """Re-enqueue packets whose processing stopped (worker crash, matcher down)."""
     cutoff = timezone.now() - STALLED_AFTER
-    stalled = InboxPacket.objects.filter(state__in=[InboxPacket.State.RECEIVED, InboxPacket.State.PROCESSING], updated_at__lt=cutoff)
+    stalled = InboxPacket.objects.filter(
+        state__in=[InboxPacket.State.RECEIVED, InboxPacket.State.PROCESSING], updated_at__lt=cutoff
+    ).exclude(state_detail=jurisdiction.HELD_DETAIL)  # waiting for a person, not stalled
     count = 0
     for packet_id in stalled.values_list("id", flat=True)[:500]:
         enqueue_packet(packet_id)

@@ -19,8 +19,8 @@ from adminduk.enrollment import packets, sealing
 from adminduk.enrollment.models import KtpRequest
 from adminduk.sync.models import InboxPacket
 
-from . import pipeline
-from .models import Adjudication, RequestDemographics
+from . import jurisdiction, pipeline
+from .models import Adjudication, OutsideHomeReview, RequestDemographics
 
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "webp": "image/webp"}
 SHOWN_PARTS = ("face", *pipeline.FINGER_PARTS, "iris_R", "iris_L", "signature")
@@ -66,8 +66,40 @@ def case_list(request):
         .select_related("request", "matched_request")
         .order_by("created_at")
     )
-    record(request, "view", object_type="adjudication_list", details={"count": cases.count()})
-    return render(request, "processing/case_list.html", {"cases": cases})
+    reviews = jurisdiction.reviews_for(request.user).filter(state=OutsideHomeReview.State.OPEN)
+    record(request, "view", object_type="adjudication_list", details={"count": cases.count(), "outside_home": reviews.count()})
+    return render(request, "processing/case_list.html", {"cases": cases, "reviews": reviews})
+
+
+@staff_view(Permission.APPROVE)
+@require_http_methods(["GET", "POST"])
+def outside_home_detail(request, review_id):
+    """A recording away from the resident's home kecamatan, for the Dinas to accept or reject."""
+    review = get_object_or_404(OutsideHomeReview.objects.select_related("request", "office"), pk=review_id)
+    jurisdiction.check_may_decide(request.user, review)
+    if request.method == "POST":
+        try:
+            jurisdiction.decide_outside_home(
+                review, request.POST.get("decision", ""), reason=request.POST.get("reason", ""), actor=request.user, http_request=request
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("processing:outside_home_detail", review_id=review.pk)
+        review.refresh_from_db()
+    record(request, "view", object_type="outside_home_review", object_id=str(review.pk), kecamatan_code=review.home_kecamatan_code)
+    record(
+        request, "view", object_type="ktp_request", object_id=str(review.request_id), kecamatan_code=review.home_kecamatan_code,
+        details={"nik": review.request.nik, "outside_home_review": str(review.pk)},
+    )  # fmt: skip
+    context = {
+        "review": review,
+        "demographics": RequestDemographics.objects.filter(request=review.request).first(),
+        "decisions": OutsideHomeReview.Decision.choices,
+        "is_open": review.state == OutsideHomeReview.State.OPEN,
+    }
+    return render(request, "processing/outside_home_detail.html", context)
 
 
 @staff_view(Permission.APPROVE)

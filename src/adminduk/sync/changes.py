@@ -72,19 +72,23 @@ def decode_cursor(token: str) -> tuple[dt.datetime, uuid.UUID]:
         moment = dt.datetime.fromisoformat(stamp)
         if data.get("v") != 1 or moment.tzinfo is None:
             raise ValueError("unsupported cursor")
-        return moment, uuid.UUID(str(last_id))
-    except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+        # In UTC here, so a moment the database cannot hold (0001-01-01 at +14:00) is refused
+        # now instead of failing in the query.
+        return moment.astimezone(dt.UTC), uuid.UUID(str(last_id))
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
         raise CursorError("the sync cursor is not one this central handed out; start again from an empty cursor") from exc
 
 
 def residents_of(office: Office):
-    """Residents of the office's area, and those who moved out of it: the node gets their new
-    address, so its jurisdiction check stops showing them to the old office's operators."""
+    """Residents of the office's area, and those who ever left it: the node gets their new
+    address, so its jurisdiction check stops showing them to the old office's operators. Any
+    event that changed the kelurahan counts (a move, or an address corrected before moves were
+    recorded as such), since the kelurahan is what decides who may see a resident."""
     if office.kind == Office.Kind.KECAMATAN:
         area, prefix = Q(kelurahan__kecamatan_id=office.kecamatan_id), office.kecamatan_id + "."
     else:
         area, prefix = Q(kelurahan__kecamatan__regency_id=office.regency_id), office.regency_id + "."
-    moved_out = ResidentEvent.objects.filter(kind=ResidentEvent.Kind.MOVED, changes__kelurahan__0__startswith=prefix)
+    moved_out = ResidentEvent.objects.filter(changes__kelurahan__0__startswith=prefix)
     return Resident.objects.filter(area | Q(pk__in=moved_out.values("resident_id")))
 
 
@@ -206,6 +210,10 @@ def _apply_residents(rows: list[dict]) -> int:
     wanted = {r["kelurahan_id"] for r in rows}
     missing = wanted - set(Kelurahan.objects.filter(code__in=wanted).values_list("code", flat=True))
     if missing:
+        # A resident who moved out of the node's kota: its villages are not loaded here.
+        _load_villages(missing)
+        missing = wanted - set(Kelurahan.objects.filter(code__in=wanted).values_list("code", flat=True))
+    if missing:
         raise PageError(f"kelurahan {', '.join(sorted(missing))} unknown on this node: load the regions (adminduk node init)")
     existing = dict(Resident.objects.filter(nik__in=[r["nik"] for r in rows]).values_list("nik", "pk"))
     fields = [f for f in RESIDENT_FIELDS if f.name not in ("id", "nik")]
@@ -224,6 +232,19 @@ def _apply_residents(rows: list[dict]) -> int:
             resident.updated_at = now
         Resident.objects.bulk_update(changed, [f.attname for f in fields] + ["updated_at"], batch_size=500)
     return len(rows)
+
+
+def _load_villages(codes_wanted: set[str]) -> None:
+    """Load the given kelurahan/desa (and their parents) from the shipped national list."""
+    from adminduk.regions import codes, services
+
+    wanted = set(codes_wanted)
+    for code in codes_wanted:
+        while (code := codes.parent_of(code)) is not None:
+            wanted.add(code)
+    rows = [row for row in codes.shipped_region_rows() if row.code in wanted]
+    if any(row.code in codes_wanted for row in rows):
+        services.load_regions(rows, villages_under=None)
 
 
 def _apply_master(master: dict, state: NodeState) -> dict:

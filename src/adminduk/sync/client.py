@@ -139,6 +139,11 @@ class NodeClient:
             detail = _detail(response)
             _record_link(NodeState.Link.REFUSED, detail)
             raise SyncError(f"refused by the central: {detail}", refused=True)
+        if response.status_code == 400 and _detail(response).startswith("incomplete_body"):
+            # The link cut the request short: like a transport failure, the batch is sent again.
+            detail = _detail(response)
+            _record_link(NodeState.Link.OFFLINE, detail)
+            raise SyncError(f"central unreachable: {detail}", offline=True)
         if response.status_code >= 500:
             _record_link(NodeState.Link.OFFLINE, f"central error {response.status_code}")
             raise SyncError(f"central error {response.status_code}", offline=True)

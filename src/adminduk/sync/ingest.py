@@ -117,7 +117,9 @@ def ingest_batch(node: Station, bodies: list[bytes], *, remote_address: str | No
                 [
                     RejectedDelivery(
                         packet_id=_uuid_or_none(r.packet_id),
-                        station_id=parsed[i].station_id if i in parsed else node.pk,
+                        # Booked on the authenticated node that delivered it: the station a
+                        # packet names is only a claim until its signature has verified.
+                        station_id=node.pk,
                         code=r.code[:40],
                         reason=r.reason[:300],
                         size=len(bodies[i]),

@@ -6,6 +6,8 @@ from adminduk.accounts.api_auth import require
 from adminduk.population.api import router as population_router
 from adminduk.sync.api import router as sync_router
 
+from . import errors
+
 api = NinjaAPI(
     title="adminduk API",
     version="1",
@@ -13,5 +15,6 @@ api = NinjaAPI(
     auth=require(None),  # deny unless an operation names its permission
     urls_namespace="api",
 )
+errors.install(api)
 api.add_router("/", population_router)
 api.add_router("/sync", sync_router)

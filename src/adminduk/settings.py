@@ -160,10 +160,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed logins (password or code, on every login page) count per username and per client
+# address, each against its own limit (accounts/throttle.py); an office shares one address.
 AXES_FAILURE_LIMIT = int(os.environ.get("ADMINDUK_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.5  # hours a locked-out username/address pair waits
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+ADMINDUK_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("ADMINDUK_LOGIN_IP_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = 0.5  # hours a locked-out username or address waits
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "adminduk.accounts.throttle.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
+# Never keep what was typed in a password or code field in axes' own records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 

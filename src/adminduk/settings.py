@@ -13,6 +13,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from adminduk.core.files import restrict_new_files
+
+# Before anything below creates a file: data files 0600, data directories 0700 (core/files.py).
+restrict_new_files()
+
 BASE_DIR = Path(__file__).resolve().parent
 
 MODE = os.environ.get("ADMINDUK_MODE", "production")

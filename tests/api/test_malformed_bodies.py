@@ -63,3 +63,13 @@ def test_malformed_body_is_a_clear_4xx_and_stores_nothing(csrf_client, settings,
 def test_a_valid_body_through_the_same_client_is_stored(csrf_client):
     response = csrf_client.generic("POST", "/api/residents", VALID, content_type="application/json", HTTP_X_CSRFTOKEN=csrf_client.csrf_token)
     assert response.status_code == 201, response.content
+
+
+def test_the_refusals_speak_indonesian_by_default(csrf_client, make_resident):
+    csrf_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "id"
+    response = csrf_client.generic("POST", "/api/residents", b"x", content_type="multipart/form-data", HTTP_X_CSRFTOKEN=csrf_client.csrf_token)
+    assert "formulir multipart" in response.json()["detail"]
+    held = make_resident(kelurahan="72.71.01.1004")
+    body = json.dumps(resident_data(nik=held.nik)).encode()
+    response = csrf_client.generic("POST", "/api/residents", body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf_client.csrf_token)
+    assert response.status_code == 403 and "tidak diterbitkan di kecamatan Anda" in response.json()["detail"]

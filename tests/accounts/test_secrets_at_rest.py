@@ -18,7 +18,7 @@ SECRET = "3132333435363738393031323334353637383930"  # RFC 6238's test secret, i
 def stored_key(device) -> str:
     """The `key` column as the database holds it (no model code in between)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT key FROM otp_totp_totpdevice WHERE id = %s", [device.pk])
+        cursor.execute('SELECT "key" FROM otp_totp_totpdevice WHERE id = %s', [device.pk])
         return cursor.fetchone()[0]
 
 

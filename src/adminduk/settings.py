@@ -181,6 +181,8 @@ ADMINDUK_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("ADMINDUK_LOGIN_IP_FAILURE_
 AXES_COOLOFF_TIME = 0.5  # hours a locked-out username or address waits
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "adminduk.accounts.throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "adminduk.accounts.throttle.client_address"
+ADMINDUK_BEHIND_PROXY = False  # production over HTTPS sets it below
 AXES_RESET_ON_SUCCESS = True
 # Never keep what was typed in a password or code field in axes' own records.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
@@ -257,8 +259,10 @@ if MODE == "production":
         SECURE_SSL_REDIRECT = os.environ.get("ADMINDUK_SSL_REDIRECT", "1") == "1"
         SECURE_HSTS_SECONDS = int(os.environ.get("ADMINDUK_HSTS_SECONDS", str(365 * 24 * 3600)))
         SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("ADMINDUK_HSTS_SUBDOMAINS", "0") == "1"
-        # The proxy sets X-Forwarded-Proto; only trust it when a proxy is really in front.
-        if os.environ.get("ADMINDUK_BEHIND_PROXY", "1") == "1":
+        # The proxy sets X-Forwarded-Proto and appends the client's address to X-Forwarded-For;
+        # only trust them when a proxy is really in front.
+        ADMINDUK_BEHIND_PROXY = os.environ.get("ADMINDUK_BEHIND_PROXY", "1") == "1"
+        if ADMINDUK_BEHIND_PROXY:
             SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -119,3 +119,22 @@ def test_node_login_counts_codes_the_same_way(client, make_staff, settings):
         web_login(client, "op.node", otp_token=code(user, offset=3))
     assert AuditEntry.objects.filter(action="login_failed", object_id="op.node", details__factor="totp").count() == settings.AXES_FAILURE_LIMIT
     assert web_login(client, "op.node", otp_token=code(user)).status_code == 429
+
+
+def test_behind_the_proxy_the_client_address_is_the_one_the_proxy_appended(client, make_staff, settings):
+    """In production every request comes from the TLS proxy: counting per REMOTE_ADDR would lock
+    out everyone at once. The proxy's own X-Forwarded-For entry counts; a client's forged
+    entries before it do not let it escape."""
+    settings.ADMINDUK_BEHIND_PROXY = True
+    user = make_staff("kecamatan_operator", offices=("72.71.08",), username="op.proxy")
+    for i in range(settings.ADMINDUK_LOGIN_IP_FAILURE_LIMIT):
+        client.post(
+            "/login/", {"username": f"guess{i}", "password": "salah-salah-123"},
+            REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"10.0.{i}.1, 203.0.113.9",
+        )  # fmt: skip
+    locked = client.post("/login/", {"username": "op.proxy", "password": PASSWORD, "otp_token": code(user)},
+                         REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")  # fmt: skip
+    assert locked.status_code == 429
+    elsewhere = client.post("/login/", {"username": "op.proxy", "password": PASSWORD, "otp_token": code(user)},
+                            REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")  # fmt: skip
+    assert elsewhere.status_code == 302

@@ -22,6 +22,19 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 
 
+def client_address(request) -> str | None:
+    """The address a failed login is counted against. Behind the TLS proxy (production,
+    ADMINDUK_BEHIND_PROXY) every request comes from the proxy, so the client is the last entry
+    of X-Forwarded-For, the one the proxy appended itself (entries before it are the client's
+    own claims and are ignored); otherwise REMOTE_ADDR."""
+    if settings.ADMINDUK_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last[:45]
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def _failures(attempts) -> int:
     return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 

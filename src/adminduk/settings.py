@@ -13,6 +13,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from adminduk.core.files import restrict_new_files
+
+# Before anything below creates a file: data files 0600, data directories 0700 (core/files.py).
+restrict_new_files()
+
 BASE_DIR = Path(__file__).resolve().parent
 
 MODE = os.environ.get("ADMINDUK_MODE", "production")
@@ -32,6 +37,14 @@ if not SECRET_KEY:
             "Only ADMINDUK_MODE=demo or test may run without one."
         )
     SECRET_KEY = f"adminduk-{MODE}-only-insecure-key-never-use-in-production"
+# Sessions, CSRF tokens and password-reset links are only as strong as this key (Django's own
+# deployment check asks for 50 characters with at least 5 different ones).
+SECRET_KEY_MIN_LENGTH = 50
+if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured(
+        f"ADMINDUK_SECRET_KEY is too short or too simple: use at least {SECRET_KEY_MIN_LENGTH} random characters, "
+        "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 
 DEBUG = os.environ.get("ADMINDUK_DEBUG", "1" if MODE == "demo" else "0") == "1"
 ALLOWED_HOSTS = [
@@ -71,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,10 +174,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed logins (password or code, on every login page) count per username and per client
+# address, each against its own limit (accounts/throttle.py); an office shares one address.
 AXES_FAILURE_LIMIT = int(os.environ.get("ADMINDUK_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.5  # hours a locked-out username/address pair waits
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+ADMINDUK_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("ADMINDUK_LOGIN_IP_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = 0.5  # hours a locked-out username or address waits
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "adminduk.accounts.throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "adminduk.accounts.throttle.client_address"
+ADMINDUK_BEHIND_PROXY = False  # production over HTTPS sets it below
 AXES_RESET_ON_SUCCESS = True
+# Never keep what was typed in a password or code field in axes' own records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
@@ -209,9 +231,39 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts and styles only from adminduk's own static files,
+# never inline; captured-image previews are data: URLs; nothing may frame a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 if MODE == "production":
-    SESSION_COOKIE_SECURE = os.environ.get("ADMINDUK_INSECURE_COOKIES", "0") != "1"
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Production runs behind a TLS proxy (nginx or Caddy); ADMINDUK_INSECURE_COOKIES=1 is the one
+    # switch for a plain-HTTP office LAN, and turns the HTTPS-only settings below off with it.
+    HTTPS_ONLY = os.environ.get("ADMINDUK_INSECURE_COOKIES", "0") != "1"
+    SESSION_COOKIE_SECURE = HTTPS_ONLY
+    CSRF_COOKIE_SECURE = HTTPS_ONLY
+    if HTTPS_ONLY:
+        SECURE_SSL_REDIRECT = os.environ.get("ADMINDUK_SSL_REDIRECT", "1") == "1"
+        SECURE_HSTS_SECONDS = int(os.environ.get("ADMINDUK_HSTS_SECONDS", str(365 * 24 * 3600)))
+        SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("ADMINDUK_HSTS_SUBDOMAINS", "0") == "1"
+        # The proxy sets X-Forwarded-Proto and appends the client's address to X-Forwarded-For;
+        # only trust them when a proxy is really in front.
+        ADMINDUK_BEHIND_PROXY = os.environ.get("ADMINDUK_BEHIND_PROXY", "1") == "1"
+        if ADMINDUK_BEHIND_PROXY:
+            SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
@@ -221,6 +273,9 @@ LOGGING = {
     # Failed logins are in the audit log already; axes would log every success too.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# /api/docs and /api/openapi.json: on in demo and test, off in production unless enabled.
+ADMINDUK_API_DOCS = os.environ.get("ADMINDUK_API_DOCS", "0" if MODE == "production" else "1") == "1"
 
 # The kota this installation serves (Kemendagri code); the demo uses Kota Palu.
 ADMINDUK_KOTA = os.environ.get("ADMINDUK_KOTA", "72.71")

@@ -103,3 +103,22 @@ def test_history_and_regions_are_read_only(admin_client, sample_family):
     assert admin_client.post(f"/admin/population/resident/{sample_family['head'].pk}/delete/", {"post": "yes"}).status_code == 403
     assert admin_client.get("/admin/regions/kelurahan/add/").status_code == 403
     assert ResidentEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_admin_add_by_kecamatan_staff_cannot_probe_nik_existence(client, make_staff, make_resident):
+    """The admin's add form answers a NIK held outside the user's kecamatan and a free one alike."""
+    user = make_staff("supervisor", offices=("72.71.08",), username="spv")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    login_verified(client, user)
+    held = make_resident(kelurahan="72.71.01.1004")
+    before = Resident.objects.count()
+    bodies = []
+    for nik in (held.nik, "7271015705900999"):
+        response = client.post("/admin/population/resident/add/", form_data(nik=nik))
+        assert response.status_code == 400
+        errors = response.context_data["adminform"].form.errors["nik"]
+        bodies.append([e.replace(nik, "NIK") for e in errors])
+    assert bodies[0] == bodies[1]
+    assert "not issued in your kecamatan" in bodies[0][0]
+    assert Resident.objects.count() == before

@@ -129,3 +129,44 @@ def test_malformed_json_is_rejected(api_client, palu_regions):
     response = api_client.post("/api/residents", data="{not json", content_type="application/json")
     assert 400 <= response.status_code < 500
     assert not Resident.objects.exists()
+
+
+def test_register_with_nik_outside_jurisdiction_says_nothing_about_existence(api_client, make_resident):
+    """A Mantikulore operator registering a NIK held in Palu Timur, or one nobody holds: one
+    answer, one audit entry, nothing stored (no NIK-existence oracle)."""
+    from adminduk.audit.models import AuditEntry
+
+    held = make_resident(kelurahan="72.71.01.1004", birth_date="1990-05-17", sex="P")  # issued in Palu Timur
+    free = "7271015705900999"  # same issuing kecamatan and birth date, a serial nobody holds
+    assert not Resident.objects.filter(nik=free).exists()
+    before = Resident.objects.count()
+    answers = []
+    for nik in (held.nik, free):
+        response = post_json(api_client, "/api/residents", resident_data(nik=nik))
+        answers.append((response.status_code, response.json()["code"], response.json()["detail"].replace(nik, "NIK")))
+    assert answers[0] == answers[1]
+    assert answers[0][:2] == (403, "out_of_scope")
+    assert Resident.objects.count() == before
+    denied = AuditEntry.objects.filter(action="denied", object_type="resident").order_by("pk")
+    assert [e.object_id for e in denied] == [held.nik, free]
+    assert denied[0].details == denied[1].details
+
+
+def test_register_with_nik_of_a_resident_who_moved_away_is_refused_like_a_foreign_one(api_client, make_resident):
+    """A NIK issued in the operator's kecamatan whose holder now lives elsewhere gets the same
+    refusal as a NIK issued elsewhere, never "already held"."""
+    moved = make_resident(kelurahan="72.71.01.1004", nik="7271085705900002")
+    response = post_json(api_client, "/api/residents", resident_data(nik=moved.nik))
+    assert response.status_code == 403
+    assert "never reused" not in response.content.decode()
+    foreign = post_json(api_client, "/api/residents", resident_data(nik="7271015705900998"))
+    assert response.json()["detail"].replace(moved.nik, "") == foreign.json()["detail"].replace("7271015705900998", "")
+
+
+def test_dinas_may_register_a_nik_issued_anywhere(staff_client, palu_regions):
+    client = staff_client("dinas_admin", offices=("dinas",))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = post_json(client, "/api/residents", resident_data(nik="3171015705900001"))  # issued in Jakarta
+    assert response.status_code == 201, response.content
+    again = post_json(client, "/api/residents", resident_data(nik="3171015705900001"))
+    assert again.status_code == 422 and "never reused" in again.json()["errors"]["nik"][0]

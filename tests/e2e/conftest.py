@@ -37,8 +37,12 @@ def page(browser, live_server):
     context = browser.new_context(locale="id-ID", base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # Every browser test also checks the Content-Security-Policy: nothing a page does is refused.
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield page
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 def current_code(user) -> str:

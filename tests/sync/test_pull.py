@@ -94,7 +94,7 @@ def test_master_snapshot_carries_login_data_revocations_and_drops(node, make_sta
     snapshot = changes.master_snapshot(node.station.office)
     (user,) = snapshot["users"]
     assert user["username"] == operator.username and user["password"] == operator.password
-    assert user["totp"][0]["key"] == TOTPDevice.objects.get(user=operator).key
+    assert user["totp"][0]["key"] == TOTPDevice.objects.get(user=operator).bin_key.hex()
     assert user["certifications"][0]["kind"] == "recording"
     recorder = stations.register_station(
         office=node.station.office, name="rekam-1", kind=Station.Kind.RECORDING_STATION, public_key=stations.generate_keypair().public_b64

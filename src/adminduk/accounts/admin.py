@@ -7,10 +7,15 @@ from django_otp.admin import OTPAdminSite
 from adminduk.core.admin import BadRequestOnInvalidFormMixin
 
 from . import certification, stations
+from .forms import AdminLoginForm
 from .models import Certification, OfficeAssignment, Station, User
 
 # The admin, like every staff page, needs the second factor (django-otp's documented switch).
 admin.site.__class__ = OTPAdminSite
+# Its login checks the code through the same form as the operator login, so a wrong code on the
+# admin login is counted for lockout and audited too (django-otp's own admin form does neither).
+admin.site.login_form = AdminLoginForm
+admin.site.login_template = "accounts/admin_login.html"
 
 
 class OfficeAssignmentInline(admin.TabularInline):

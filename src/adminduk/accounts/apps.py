@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the audit receivers)
+        from . import totp_keys
+
+        totp_keys.install()  # TOTP secrets are stored sealed (accounts/totp_keys.py)

@@ -14,8 +14,14 @@ def audit_login(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def audit_failed_login(sender, credentials, request=None, **kwargs):
     # Only the username is kept; never the password or the code that was typed.
+    # Which factor failed (a TOTP failure says so in its credentials), on which login page, and
+    # whether the try was refused by the lockout before any check.
     username = str(credentials.get("username", ""))[:150]
-    record(request, "login_failed", object_type="user", object_id=username)
+    details = {"factor": "totp" if credentials.get("factor") == "totp" else "password"}
+    if request is not None:
+        details["page"] = request.path[:200]
+        details["locked_out"] = bool(getattr(request, "axes_locked_out", False))
+    record(request, "login_failed", object_type="user", object_id=username, details=details)
 
 
 @receiver(user_logged_out)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
+from adminduk.accounts import scoping
 from adminduk.audit.actions import record
 from adminduk.core.admin import AuditedReadsAdmin, BadRequestOnInvalidFormMixin, ReadOnlyAdmin, kecamatan_filter
 
@@ -44,6 +45,11 @@ class ResidentAdmin(AuditedReadsAdmin, BadRequestOnInvalidFormMixin, admin.Model
 
     def has_delete_permission(self, request, obj=None):
         return False  # a NIK is never deleted or reused
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The user's jurisdiction decides which NIKs they may register (no existence oracle).
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"scope": scoping.scope_of(request.user)})
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -14,7 +14,7 @@ from adminduk.accounts.scoping import residents_for, scope_of
 from adminduk.audit.actions import record
 
 from . import actions, rules
-from .forms import ResidentForm
+from .forms import NIK_OUT_OF_SCOPE, ResidentForm
 from .models import Resident
 
 router = Router(tags=["population"])
@@ -170,13 +170,18 @@ def not_in_scope(request: HttpRequest, nik: str):
     summary="Register a resident (a new NIK is issued when none is given)",
 )
 def create_resident(request: HttpRequest, payload: ResidentIn):
-    form = ResidentForm(data=payload.dict())
+    scope = scope_of(request.user)
+    form = ResidentForm(data=payload.dict(), scope=scope)
+    if form.has_error("nik", NIK_OUT_OF_SCOPE):
+        # One answer (and one audit entry) whether the NIK is held elsewhere or by nobody.
+        record(request, "denied", object_type="resident", object_id=form.data["nik"].strip(), details={"reason": "register with a NIK outside jurisdiction"})
+        return Status(403, {"detail": form.errors["nik"][0], "code": "out_of_scope"})
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         summary = "; ".join(f"{field}: {msgs[0]}" for field, msgs in errors.items())
         return Status(422, {"detail": f"Invalid resident data — {summary}", "code": "invalid", "errors": errors})
     kecamatan_code = form.cleaned_data["kelurahan"].kecamatan_id
-    if not scope_of(request.user).covers(kecamatan_code):
+    if not scope.covers(kecamatan_code):
         record(request, "denied", object_type="resident", kecamatan_code=kecamatan_code, details={"reason": "register outside jurisdiction"})
         return Status(403, {"detail": f"Kecamatan {kecamatan_code} is outside your jurisdiction.", "code": "out_of_scope"})
     with transaction.atomic():

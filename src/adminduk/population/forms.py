@@ -48,8 +48,15 @@ def check_neighbourhood_number(value: str, label: str) -> str:
     return value
 
 
+NIK_OUT_OF_SCOPE = "out_of_scope"
+
+
 class ResidentForm(forms.ModelForm):
-    """Resident data. The NIK is optional: blank means a new NIK is allocated on registration."""
+    """Resident data. The NIK is optional: blank means a new NIK is allocated on registration.
+
+    `scope` (accounts.scoping.Scope of the user, None for system callers) closes a NIK-existence
+    oracle: a kecamatan user who gives a NIK issued outside their kecamatan, or one held by a
+    resident they may not see, gets one and the same refusal whether the NIK exists or not."""
 
     nik = forms.CharField(label="NIK", required=False, max_length=32, help_text=gettext_lazy("Leave empty to issue a new NIK."))
     # Wider than the column so clean_rw/clean_rt can give the one precise message.
@@ -60,9 +67,13 @@ class ResidentForm(forms.ModelForm):
         model = Resident
         fields = ["nik", *RESIDENT_DATA_FIELDS]
 
-    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+    scope = None  # the admin binds the user's scope on a subclass
+
+    def __init__(self, *args, today: dt.date | None = None, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        if scope is not None:
+            self.scope = scope
         self.warnings: list[str] = []
         if not self.instance._state.adding:  # UUID pks exist before saving, so pk says nothing
             self.fields["nik"].disabled = True
@@ -94,10 +105,20 @@ class ResidentForm(forms.ModelForm):
         if not nik:
             return ""
         try:
-            rules.parse_nik(nik)
+            parsed = rules.parse_nik(nik)
         except rules.NumberError as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from exc
-        if Resident.objects.filter(nik=nik).exists():
+        holder = Resident.objects.filter(nik=nik).values_list("kelurahan__kecamatan_id", flat=True).first()
+        if self.scope is not None and not self.scope.is_kota_wide:
+            # Decided before (and without) saying whether the NIK is held: the same answer for both.
+            issued_outside = not self.scope.covers(parsed.kecamatan_code)
+            if issued_outside or (holder is not None and not self.scope.covers(holder)):
+                raise forms.ValidationError(
+                    _("NIK %(nik)s was not issued in your kecamatan: a resident who already holds such a NIK is registered by the Dinas.")
+                    % {"nik": nik},
+                    code=NIK_OUT_OF_SCOPE,
+                )
+        if holder is not None:
             raise forms.ValidationError(_("NIK %(nik)s is already held by another resident; a NIK is never reused.") % {"nik": nik})
         return nik
 

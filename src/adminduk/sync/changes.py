@@ -118,7 +118,8 @@ def master_snapshot(office: Office) -> dict:
     devices: dict[int, list] = {}
     for device in TOTPDevice.objects.filter(user__in=users).order_by("name", "pk"):
         devices.setdefault(device.user_id, []).append(
-            {"name": device.name, "key": device.key, "step": device.step, "t0": device.t0, "digits": device.digits,
+            # The secret itself (sealed at rest here); the node seals it under its own key on save.
+            {"name": device.name, "key": device.bin_key.hex(), "step": device.step, "t0": device.t0, "digits": device.digits,
              "tolerance": device.tolerance, "confirmed": device.confirmed}
         )
     return {

@@ -1,0 +1,229 @@
+"""Find residents by name: typos and word order tolerated, optionally with a birth date or year.
+
+Semantics, the same on both databases: every word of the query must match a word of the name,
+exactly or with a small typo; the name may have more words (a surname the operator left out);
+word order does not matter. The database finds the candidates through an index; rapidfuzz
+ranks them, so both databases order results alike.
+
+- PostgreSQL: a GIN trigram index on full_name (migration 0003) serves `word <% full_name`
+  (pg_trgm word similarity at least WORD_SIMILARITY) for each query word.
+- SQLite: an FTS5 index of the name words, kept in step by triggers (migration 0003). A typo
+  is tolerated by expanding each query word to the registry's name words within a small edit
+  distance (population_name_word, also kept by triggers), then matching any of them.
+
+The caller passes the residents it may see (accounts.scoping.residents_for), so the search
+never leaves the user's jurisdiction.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+MIN_LETTERS = 3  # a query needs at least this many letters in all
+MAX_WORDS = 6
+MAX_QUERY_LENGTH = 120  # as Resident.full_name
+CANDIDATE_LIMIT = 500  # candidates ranked per search; more means "narrow the search"
+RESULT_LIMIT = 20
+WORD_SIMILARITY = 0.6  # pg_trgm word_similarity threshold (its default)
+EARLIEST_BIRTH_YEAR = 1850
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+class SearchError(ValueError):
+    """A query that cannot be searched; `message` says what to fix (translated)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def normalize_name(text: str) -> str:
+    """Lowercase ASCII words separated by single spaces: diacritics folded, punctuation gone
+    ("Ma'ruf  Amin, S.Pd" -> "ma ruf amin s pd"), as the SQLite index splits words."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _NON_WORD.sub(" ", ascii_text).strip()
+
+
+@dataclass(frozen=True)
+class NameQuery:
+    words: tuple[str, ...]
+    birth_date: dt.date | None = None
+    birth_year: int | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+def parse_birth(value: str, today: dt.date) -> tuple[dt.date | None, int | None]:
+    """A birth year ("1983") or date ("21-07-1983", "21/07/1983", "1983-07-21"), or nothing."""
+    value = value.strip()
+    if not value:
+        return None, None
+    if re.fullmatch(r"\d{4}", value):
+        year = int(value)
+        if not EARLIEST_BIRTH_YEAR <= year <= today.year:
+            raise SearchError(
+                "birth_year",
+                _("Birth year %(year)s is out of range %(first)s–%(last)s.")
+                % {"year": value, "first": EARLIEST_BIRTH_YEAR, "last": today.year},
+            )
+        return None, year
+    match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", value)
+    parts = (match.group(3), match.group(2), match.group(1)) if match else None
+    if parts is None and (iso := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)):
+        parts = iso.groups()
+    if parts is None:
+        raise SearchError("birth_format", _("Write the birth date as DD-MM-YYYY, or only the year (YYYY)."))
+    try:
+        day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise SearchError("birth_date", _("%(value)s is not a date that exists.") % {"value": value}) from None
+    if not dt.date(EARLIEST_BIRTH_YEAR, 1, 1) <= day <= today:
+        raise SearchError("birth_date", _("The birth date %(value)s is in the future or too long ago.") % {"value": value})
+    return day, None
+
+
+def parse_query(name: str, birth: str = "", *, today: dt.date) -> NameQuery:
+    """Validate what the operator typed; SearchError says exactly what to fix."""
+    if len(name) > MAX_QUERY_LENGTH:
+        raise SearchError("too_long", _("A name has at most %(n)d characters.") % {"n": MAX_QUERY_LENGTH})
+    words = tuple(dict.fromkeys(normalize_name(name).split()))  # repeated words count once
+    if sum(len(w) for w in words if not w.isdigit()) < MIN_LETTERS:
+        raise SearchError("too_short", _("Type at least %(n)d letters of the name.") % {"n": MIN_LETTERS})
+    if len(words) > MAX_WORDS:
+        raise SearchError("too_many_words", _("Type at most %(n)d words of the name.") % {"n": MAX_WORDS})
+    birth_date, birth_year = parse_birth(birth, today)
+    return NameQuery(words, birth_date, birth_year)
+
+
+@dataclass(frozen=True)
+class Match:
+    resident_id: object
+    full_name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class NameSearchResult:
+    query: NameQuery
+    matches: list[Match]
+    truncated: bool  # more candidates than CANDIDATE_LIMIT: the operator should narrow the search
+
+
+def score(query: NameQuery, full_name: str) -> float:
+    """0..100: how well the name matches. Each query word against its best name word (typos
+    cost a little), then a small share for the whole name (fewer extra words rank higher)."""
+    name = normalize_name(full_name)
+    name_words = name.split() or [""]
+    per_word = [max(fuzz.ratio(word, candidate) for candidate in name_words) for word in query.words]
+    return 0.85 * (sum(per_word) / len(per_word)) + 0.15 * fuzz.token_sort_ratio(query.text, name)
+
+
+def search_names(residents: QuerySet, query: NameQuery, *, limit: int = RESULT_LIMIT) -> NameSearchResult:
+    """The best `limit` matches among `residents` (already limited to the user's jurisdiction)."""
+    candidates = residents.order_by()
+    if query.birth_date:
+        candidates = candidates.filter(birth_date=query.birth_date)
+    elif query.birth_year:
+        candidates = candidates.filter(
+            birth_date__gte=dt.date(query.birth_year, 1, 1), birth_date__lte=dt.date(query.birth_year, 12, 31)
+        )
+    with transaction.atomic(using=residents.db):
+        if connection.vendor == "postgresql":
+            rows = _postgres_candidates(candidates, query)
+        elif connection.vendor == "sqlite":
+            rows = _sqlite_candidates(candidates, query)
+        else:
+            raise NotImplementedError(f"name search supports PostgreSQL and SQLite, not {connection.vendor}")
+    truncated = len(rows) > CANDIDATE_LIMIT
+    ranked = sorted((Match(pk, name, score(query, name)) for pk, name in rows[:CANDIDATE_LIMIT]), key=lambda m: (-m.score, m.full_name))
+    return NameSearchResult(query, ranked[:limit], truncated)
+
+
+def _postgres_candidates(candidates: QuerySet, query: NameQuery) -> list[tuple]:
+    with connection.cursor() as cursor:
+        # Local to the transaction search_names opened.
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(WORD_SIMILARITY)])
+    column = f'{connection.ops.quote_name(candidates.model._meta.db_table)}."full_name"'
+    for word in query.words:
+        candidates = candidates.filter(RawSQL(f"%s <%% {column}", [word], output_field=BooleanField()))
+    return list(candidates.values_list("pk", "full_name")[: CANDIDATE_LIMIT + 1])
+
+
+def typo_budget(word: str) -> int:
+    """Edits tolerated in a query word: none for short words, one up to 5 letters, else two."""
+    if len(word) <= 3 or word.isdigit():
+        return 0
+    return 1 if len(word) <= 5 else 2
+
+
+def word_variants(word: str, vocabulary: list[str]) -> list[str]:
+    """`word` and the registry's name words within its typo budget, closest first."""
+    budget = typo_budget(word)
+    variants = [word]
+    if budget:
+        found = process.extract(word, vocabulary, scorer=Levenshtein.distance, score_cutoff=budget, limit=50)
+        variants += [candidate for candidate, _distance, _index in sorted(found, key=lambda f: f[1]) if candidate != word]
+    return variants
+
+
+def _vocabulary_near(word: str) -> list[str]:
+    """Name words of a similar length (the only ones a typo budget can reach), normalized."""
+    budget = typo_budget(word)
+    if not budget:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM population_name_word WHERE length(word) BETWEEN %s AND %s",
+            [len(word) - budget, len(word) + budget],
+        )
+        return sorted({normalize_name(w) for (w,) in cursor.fetchall()} - {""})
+
+
+def _fts_term(word: str, *, prefix: bool = False) -> str:
+    """An FTS5 string term; with `prefix`, also the longer words it begins ("budi" -> "budiman")."""
+    return '"' + word.replace('"', "") + '"' + ("*" if prefix else "")
+
+
+def _sqlite_candidates(candidates: QuerySet, query: NameQuery) -> list[tuple]:
+    groups = []
+    for word in query.words:
+        variants = word_variants(word, _vocabulary_near(word))
+        # The word itself also as a prefix (as pg_trgm's word similarity lets "budi" find "budiman").
+        terms = [_fts_term(word, prefix=len(word) >= MIN_LETTERS)] + [_fts_term(v) for v in variants[1:]]
+        groups.append("(" + " OR ".join(terms) + ")")
+    table = connection.ops.quote_name(candidates.model._meta.db_table)
+    in_index = RawSQL(
+        f"{table}.rowid IN (SELECT rowid FROM population_resident_name WHERE population_resident_name MATCH %s)",
+        [" AND ".join(groups)],
+        output_field=BooleanField(),
+    )
+    return list(candidates.filter(in_index).values_list("pk", "full_name")[: CANDIDATE_LIMIT + 1])
+
+
+def rebuild_sqlite_index() -> None:
+    """Rebuild the SQLite name index and word table from population_resident, e.g. after a
+    restore that bypassed the triggers. The index is keyed by rowid, which SQLite keeps
+    across VACUUM for these tables; run this if a tool ever renumbered them."""
+    if connection.vendor != "sqlite":
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO population_resident_name (population_resident_name) VALUES ('delete-all')")
+        cursor.execute("DELETE FROM population_name_word")
+        cursor.execute("INSERT INTO population_resident_name (rowid, full_name) SELECT rowid, full_name FROM population_resident")
+        from importlib import import_module
+
+        migration = import_module("adminduk.population.migrations.0003_resident_name_search")
+        cursor.execute(migration.SQLITE_FORWARD[-1])

@@ -32,7 +32,7 @@ MAX_WORDS = 6
 MAX_QUERY_LENGTH = 120  # as Resident.full_name
 CANDIDATE_LIMIT = 500  # candidates ranked per search; more means "narrow the search"
 RESULT_LIMIT = 20
-WORD_SIMILARITY = 0.6  # pg_trgm word_similarity threshold (its default)
+WORD_SIMILARITY = 0.5  # pg_trgm word_similarity threshold (default 0.6 misses "sitti" for "siti")
 EARLIEST_BIRTH_YEAR = 1850
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")

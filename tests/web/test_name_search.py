@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 SEARCH = reverse("web:resident_search")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 TODAY = dt.date(2026, 12, 2)
-PALU_TIMUR_KELURAHAN = "72.71.01.1001"
+PALU_TIMUR_KELURAHAN = "72.71.01.1004"
 
 
 def names_found(residents, name, birth="", today=TODAY):
@@ -134,3 +134,135 @@ def test_a_correction_moves_the_name_in_the_index(registry):
     assert names_found(registry, "budiman") == ["BUDIMAN SANTOSA"]
     assert names_found(registry, "budi santosa") == ["BUDIMAN SANTOSA"]  # "budi" begins "budiman"
     assert names_found(registry, "budi santoso", "1980") == ["BUDIMAN SANTOSA"]
+
+
+def test_the_generators_bulk_rows_are_in_the_index(palu_regions):
+    generate_population("72.71", 300, seed=7)
+    sample = Resident.objects.order_by("nik")[150]
+    words = search.normalize_name(sample.full_name).split()
+    found = names_found(Resident.objects.all(), " ".join(reversed(words)), str(sample.birth_date.year))
+    assert sample.full_name in found
+
+
+def test_the_nodes_pull_writes_are_in_the_index(make_resident):
+    """The node stores pulled residents with bulk_create and bulk_update (sync.changes)."""
+    import uuid
+
+    from adminduk.sync import changes
+
+    template = make_resident(full_name="WARGA TEMPLAT", birth_date="1991-04-04")
+    row = changes.resident_row(template)
+    pulled = dict(row, id=str(uuid.uuid4()), nik="7271080404910002", full_name="RAHMAT HIDAYAT")
+    assert changes._apply_residents([pulled]) == 1
+    assert names_found(Resident.objects.all(), "hidayat rahmat") == ["RAHMAT HIDAYAT"]
+    changes._apply_residents([dict(pulled, full_name="RAHMAT HIDAYATULLAH")])
+    assert names_found(Resident.objects.all(), "rahmat hidayatullah") == ["RAHMAT HIDAYATULLAH"]
+    assert names_found(Resident.objects.all(), "rahmat", "1991") == ["RAHMAT HIDAYATULLAH"]
+
+
+def test_the_sqlite_index_can_be_rebuilt(registry):
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 index exists on SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO population_resident_name (population_resident_name) VALUES ('delete-all')")
+    assert names_found(registry, "siti aminah") == []
+    search.rebuild_sqlite_index()
+    assert names_found(registry, "siti aminah")[:2] == ["SITI AMINAH", "SITI AMINAH LUBIS"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT residents FROM population_name_word WHERE word = 'aminah'")
+        assert cursor.fetchone() == (3,)
+
+
+# --- The search page --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def elsewhere(make_resident):
+    """A namesake in Palu Timur, outside the Mantikulore operator's jurisdiction."""
+    return make_resident(full_name="SITI AMINAH", sex="P", birth_date="1983-07-21", kelurahan=PALU_TIMUR_KELURAHAN)
+
+
+def test_name_search_with_a_typo_finds_the_resident(operator_client, sample_family, elsewhere):
+    wife = sample_family["wife"]
+    response = operator_client.get(SEARCH, {"nama": "aminah sitti", "lahir": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("web:resident_detail", args=[wife.nik]) in body
+    assert elsewhere.nik not in body  # the namesake in another kecamatan stays invisible
+    assert "1 resident found" in body
+
+
+def test_name_search_is_audited_with_what_was_shown(operator_client, sample_family, elsewhere):
+    wife = sample_family["wife"]
+    operator_client.get(SEARCH, {"nama": "Siti Aminah", "lahir": "1983"}, **HTMX)
+    entry = AuditEntry.objects.get(action="search")
+    assert entry.actor == operator_client.user and entry.object_type == "resident"
+    assert entry.kecamatan_code == "72.71.08"
+    assert entry.details == {"by": "name", "name": "siti aminah", "birth": "1983", "found": [wife.nik], "more": False}
+
+
+def test_dinas_staff_see_the_whole_kota(client, make_staff, sample_family, elsewhere):
+    from tests.conftest import login_verified
+
+    login_verified(client, make_staff("kecamatan_operator", offices=("72.71.08", "72.71.01")))
+    body = client.get(SEARCH, {"nama": "siti aminah"}).content.decode()
+    assert sample_family["wife"].nik in body and elsewhere.nik in body
+
+
+def test_nothing_found_says_so(operator_client, sample_family):
+    response = operator_client.get(SEARCH, {"nama": "siti aminah", "lahir": "1999"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "No resident in your area has a name like" in response.content.decode()
+    assert AuditEntry.objects.get(action="search").details["found"] == []
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+@pytest.mark.parametrize(
+    "params", [{"nama": "ab"}, {"nama": "siti", "lahir": "31-02-1983"}, {"nama": "x" * 500}, {"lahir": "1983"}]
+)
+def test_an_invalid_name_query_is_a_400_that_says_why(operator_client, sample_family, params, headers):
+    response = operator_client.get(SEARCH, params, HTTP_ACCEPT_LANGUAGE="en", **headers)
+    assert response.status_code == 400
+    assert 'class="alert alert-error"' in response.content.decode()
+    assert not AuditEntry.objects.filter(action="search").exists()
+
+
+def test_the_page_is_indonesian(operator_client, sample_family):
+    body = operator_client.get(SEARCH, {"nama": "ab"}).content.decode()
+    assert escape(search.parse_query.__module__) not in body
+    with pytest.raises(search.SearchError) as error:
+        from django.utils import translation
+
+        with translation.override("id"):
+            search.parse_query("ab", today=TODAY)
+    assert escape(error.value.message) in body
+    assert "Cari penduduk berdasarkan nama" in body
+
+
+def test_kk_search_shows_the_family(operator_client, sample_family):
+    family = sample_family["family"]
+    response = operator_client.get(SEARCH, {"kk": family.kk_number}, **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("web:family_detail", args=[family.kk_number]) in body
+    for member in ("head", "wife", "child"):
+        assert sample_family[member].nik in body
+    entry = AuditEntry.objects.get(action="search")
+    assert (entry.object_type, entry.object_id, entry.kecamatan_code) == ("family", family.kk_number, "72.71.08")
+
+
+def test_kk_search_outside_the_jurisdiction_is_not_found(client, make_staff, sample_family):
+    from tests.conftest import login_verified
+
+    login_verified(client, make_staff("kecamatan_operator", offices=("72.71.01",)))
+    response = client.get(SEARCH, {"kk": sample_family["family"].kk_number}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "is valid but no family with it is registered in your area" in response.content.decode()
+    assert sample_family["head"].nik not in response.content.decode()
+
+
+@pytest.mark.parametrize("kk", ["123", "72710801021000AB", "0071080102100001"])
+def test_an_invalid_kk_number_is_a_400(operator_client, kk):
+    response = operator_client.get(SEARCH, {"kk": kk}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Invalid KK number" in response.content.decode()

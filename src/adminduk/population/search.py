@@ -5,11 +5,16 @@ exactly or with a small typo; the name may have more words (a surname the operat
 word order does not matter. The database finds the candidates through an index; rapidfuzz
 ranks them, so both databases order results alike.
 
-- PostgreSQL: a GIN trigram index on full_name (migration 0003) serves `word <% full_name`
-  (pg_trgm word similarity at least WORD_SIMILARITY) for each query word.
-- SQLite: an FTS5 index of the name words, kept in step by triggers (migration 0003). A typo
-  is tolerated by expanding each query word to the registry's name words within a small edit
-  distance (population_name_word, also kept by triggers), then matching any of them.
+Each query word is expanded to the registry's name words within a small edit distance
+(typo_budget) and, for 3 letters or more, to the longer words it begins ("budi" -> "budiman").
+The distinct name words live in population_name_word, kept in step by triggers (migration 0003).
+
+- PostgreSQL: a GIN trigram index (pg_trgm) on the word table finds the words near a query
+  word; a GIN index on the normalized words of full_name (adminduk_name_words) finds the
+  residents having one of the variants of every query word (`&&`).
+- SQLite: the word table is scanned by length (the only words a typo budget can reach); an
+  FTS5 index of the name words, kept by triggers, finds the residents (prefix queries for the
+  longer words).
 
 The caller passes the residents it may see (accounts.scoping.residents_for), so the search
 never leaves the user's jurisdiction.
@@ -32,7 +37,8 @@ MAX_WORDS = 6
 MAX_QUERY_LENGTH = 120  # as Resident.full_name
 CANDIDATE_LIMIT = 500  # candidates ranked per search; more means "narrow the search"
 RESULT_LIMIT = 20
-WORD_SIMILARITY = 0.5  # pg_trgm word_similarity threshold (default 0.6 misses "sitti" for "siti")
+VOCABULARY_SIMILARITY = 0.2  # pg_trgm: low enough to reach every word within a typo budget
+PREFIX_LIMIT = 50  # longer words a query word may begin
 EARLIEST_BIRTH_YEAR = 1850
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -153,13 +159,33 @@ def search_names(residents: QuerySet, query: NameQuery, *, limit: int = RESULT_L
 
 
 def _postgres_candidates(candidates: QuerySet, query: NameQuery) -> list[tuple]:
-    with connection.cursor() as cursor:
-        # Local to the transaction search_names opened.
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(WORD_SIMILARITY)])
     column = f'{connection.ops.quote_name(candidates.model._meta.db_table)}."full_name"'
     for word in query.words:
-        candidates = candidates.filter(RawSQL(f"%s <%% {column}", [word], output_field=BooleanField()))
+        near = _postgres_vocabulary_near(word)
+        variants = word_variants(word, near) + prefixed_words(word, near)
+        candidates = candidates.filter(
+            RawSQL(f"adminduk_name_words({column}) && %s::text[]", [variants], output_field=BooleanField())
+        )
     return list(candidates.values_list("pk", "full_name")[: CANDIDATE_LIMIT + 1])
+
+
+def _postgres_vocabulary_near(word: str) -> list[str]:
+    """Registry name words that share trigrams with `word` or begin with it (GIN trigram index)."""
+    with connection.cursor() as cursor:
+        # Local to the transaction search_names opened.
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(VOCABULARY_SIMILARITY)])
+        cursor.execute(
+            "SELECT word FROM population_name_word WHERE word %% %s OR word LIKE %s ORDER BY word", [word, word + "%"]
+        )
+        return [w for (w,) in cursor.fetchall()]
+
+
+def prefixed_words(word: str, vocabulary: list[str]) -> list[str]:
+    """Longer registry words that begin with `word` ("budi" -> "budiman"), shortest first."""
+    if len(word) < MIN_LETTERS:
+        return []
+    longer = [w for w in vocabulary if w.startswith(word) and w != word]
+    return sorted(longer, key=lambda w: (len(w), w))[:PREFIX_LIMIT]
 
 
 def typo_budget(word: str) -> int:
@@ -179,7 +205,7 @@ def word_variants(word: str, vocabulary: list[str]) -> list[str]:
     return variants
 
 
-def _vocabulary_near(word: str) -> list[str]:
+def _sqlite_vocabulary_near(word: str) -> list[str]:
     """Name words of a similar length (the only ones a typo budget can reach), normalized."""
     budget = typo_budget(word)
     if not budget:
@@ -200,7 +226,7 @@ def _fts_term(word: str, *, prefix: bool = False) -> str:
 def _sqlite_candidates(candidates: QuerySet, query: NameQuery) -> list[tuple]:
     groups = []
     for word in query.words:
-        variants = word_variants(word, _vocabulary_near(word))
+        variants = word_variants(word, _sqlite_vocabulary_near(word))
         # The word itself also as a prefix (as pg_trgm's word similarity lets "budi" find "budiman").
         terms = [_fts_term(word, prefix=len(word) >= MIN_LETTERS)] + [_fts_term(v) for v in variants[1:]]
         groups.append("(" + " OR ".join(terms) + ")")
@@ -213,17 +239,18 @@ def _sqlite_candidates(candidates: QuerySet, query: NameQuery) -> list[tuple]:
     return list(candidates.filter(in_index).values_list("pk", "full_name")[: CANDIDATE_LIMIT + 1])
 
 
-def rebuild_sqlite_index() -> None:
-    """Rebuild the SQLite name index and word table from population_resident, e.g. after a
-    restore that bypassed the triggers. The index is keyed by rowid, which SQLite keeps
-    across VACUUM for these tables; run this if a tool ever renumbered them."""
-    if connection.vendor != "sqlite":
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("INSERT INTO population_resident_name (population_resident_name) VALUES ('delete-all')")
-        cursor.execute("DELETE FROM population_name_word")
-        cursor.execute("INSERT INTO population_resident_name (rowid, full_name) SELECT rowid, full_name FROM population_resident")
-        from importlib import import_module
+def rebuild_name_index() -> None:
+    """Rebuild the word table (and on SQLite the FTS5 index) from population_resident, e.g.
+    after a restore that bypassed the triggers. The SQLite index is keyed by rowid, which
+    SQLite keeps across VACUUM for these tables; run this if a tool ever renumbered them."""
+    from importlib import import_module
 
-        migration = import_module("adminduk.population.migrations.0003_resident_name_search")
-        cursor.execute(migration.SQLITE_FORWARD[-1])
+    migration = import_module("adminduk.population.migrations.0003_resident_name_search")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM population_name_word")
+        if connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO population_resident_name (population_resident_name) VALUES ('delete-all')")
+            cursor.execute("INSERT INTO population_resident_name (rowid, full_name) SELECT rowid, full_name FROM population_resident")
+            cursor.execute(migration.SQLITE_FORWARD[-1])
+        elif connection.vendor == "postgresql":
+            cursor.execute(migration.POSTGRES_FORWARD[-1])

@@ -35,7 +35,7 @@ from rapidfuzz.distance import Levenshtein
 MIN_LETTERS = 3  # a query needs at least this many letters in all
 MAX_WORDS = 6
 MAX_QUERY_LENGTH = 120  # as Resident.full_name
-CANDIDATE_LIMIT = 500  # candidates ranked per search; more means "narrow the search"
+CANDIDATE_LIMIT = 200  # candidates ranked per search; more means "narrow the search"
 RESULT_LIMIT = 20
 VOCABULARY_SIMILARITY = 0.2  # pg_trgm: low enough to reach every word within a typo budget
 PREFIX_LIMIT = 50  # longer words a query word may begin

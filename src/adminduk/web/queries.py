@@ -132,7 +132,7 @@ class NameSearch:
     error: str = ""
     error_code: str = ""
     result: search.NameSearchResult | None = None
-    residents: list[Resident] = ()
+    residents: tuple[Resident, ...] = ()
 
     @property
     def asked(self) -> bool:
@@ -155,7 +155,7 @@ def search_by_name(name: str, birth: str, on: dt.date, residents: QuerySet) -> N
     result = search.search_names(residents, query)
     ids = [m.resident_id for m in result.matches]
     rows = residents.filter(pk__in=ids).select_related("kelurahan__kecamatan").in_bulk()
-    return NameSearch(name, birth, result=result, residents=[rows[pk] for pk in ids if pk in rows])
+    return NameSearch(name, birth, result=result, residents=tuple(rows[pk] for pk in ids if pk in rows))
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ class KkSearch:
     error: str = ""
     error_code: str = ""
     family: Family | None = None
-    members: list = ()
+    members: "tuple[MemberRow, ...]" = ()
 
     @property
     def asked(self) -> bool:
@@ -189,7 +189,7 @@ def search_by_kk(query: str, on: dt.date, families: QuerySet) -> KkSearch:
     family = families.select_related(REGION_CHAIN).filter(kk_number=parsed.number).first()
     if family is None:
         return KkSearch(query, kk_number=parsed.number)
-    return KkSearch(query, kk_number=parsed.number, family=family, members=member_rows(family, on))
+    return KkSearch(query, kk_number=parsed.number, family=family, members=tuple(member_rows(family, on)))
 
 
 @dataclass(frozen=True)

@@ -279,3 +279,16 @@ def test_an_invalid_kk_number_is_a_400(operator_client, kk):
     response = operator_client.get(SEARCH, {"kk": kk}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "Invalid KK number" in response.content.decode()
+
+
+def test_sqlite_gets_the_statistics_that_make_the_index_drive_the_query(registry, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    monkeypatch.setattr(search, "STATISTICS_FROM_ROWS", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sqlite_schema")  # makes sure sqlite_stat1 exists, then empty it
+        cursor.execute("DELETE FROM sqlite_stat1")
+    assert names_found(registry, "siti aminah")[:2] == ["SITI AMINAH", "SITI AMINAH LUBIS"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'population_resident'")
+        assert cursor.fetchone()[0] > 0

@@ -40,6 +40,7 @@ RESULT_LIMIT = 20
 VOCABULARY_SIMILARITY = 0.2  # pg_trgm: low enough to reach every word within a typo budget
 PREFIX_LIMIT = 50  # longer words a query word may begin
 EARLIEST_BIRTH_YEAR = 1850
+STATISTICS_FROM_ROWS = 5000  # SQLite: below this many residents any query plan is fast
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -230,7 +231,32 @@ def _fts_term(word: str, *, prefix: bool = False) -> str:
     return '"' + word.replace('"', "") + '"' + ("*" if prefix else "")
 
 
+def _ensure_sqlite_statistics() -> None:
+    """Without table statistics SQLite's planner walks every resident of the jurisdiction and
+    probes the FTS5 result for each (hundreds of ms at a million residents) instead of reading
+    the few matching rows. Sampled statistics (PRAGMA analysis_limit) take milliseconds;
+    they are refreshed when the registry has grown to twice what they describe."""
+    from django.db.utils import OperationalError
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(rowid) FROM population_resident")
+        rows = cursor.fetchone()[0] or 0
+        if rows < STATISTICS_FROM_ROWS:
+            return
+        try:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'population_resident' AND idx = 'resident_address_idx'")
+            found = cursor.fetchone()
+        except OperationalError:  # no statistics table yet
+            found = None
+        described = int(found[0].split()[0]) if found and found[0] else 0
+        if described * 2 < rows:
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            cursor.execute("ANALYZE population_resident")
+            cursor.execute("ANALYZE regions_kelurahan")
+
+
 def _sqlite_candidates(candidates: QuerySet, query: NameQuery) -> list[tuple]:
+    _ensure_sqlite_statistics()
     groups = []
     for word in query.words:
         variants = word_variants(word, _sqlite_vocabulary_near(word))

@@ -292,3 +292,8 @@ def test_sqlite_gets_the_statistics_that_make_the_index_drive_the_query(registry
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'population_resident'")
         assert cursor.fetchone()[0] > 0
+
+
+def test_the_home_page_leads_to_the_name_search(operator_client):
+    body = operator_client.get(reverse("web:home")).content.decode()
+    assert "Cari berdasarkan nama atau nomor KK" in body and reverse("web:resident_search") in body

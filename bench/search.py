@@ -154,6 +154,8 @@ def run(args) -> int:
         found_like += full_name in names
 
     vendor = connection.vendor
+    # Latencies on a shared machine grow with its load: print it beside the figures.
+    print(f"load       {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (1 min)")
     for label, times in (("indexed", indexed), ("like", plain)):
         print(
             f"{label:<10} p50 {statistics.median(times):7.1f} ms   p95 {_percentile(times, 0.95):7.1f} ms   "

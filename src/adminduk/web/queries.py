@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from adminduk.population import rules
+from adminduk.population import rules, search
 from adminduk.population.choices import Citizenship, LifeStatus, MaritalStatus, Relationship
 from adminduk.population.forms import check_neighbourhood_number
 from adminduk.population.models import Family, FamilyMember, Resident, ResidentEvent
@@ -120,6 +120,76 @@ def search_by_nik(query: str, on: dt.date, residents: QuerySet) -> NikSearch:
         membership=active_membership(resident),
         age=rules.age_on(resident.birth_date, resident.died_on or on),
     )
+
+
+@dataclass(frozen=True)
+class NameSearch:
+    """Outcome of a search by name (and birth date or year): nothing asked yet, an invalid
+    query, or the ranked matches (possibly none)."""
+
+    name: str
+    birth: str = ""
+    error: str = ""
+    error_code: str = ""
+    result: search.NameSearchResult | None = None
+    residents: tuple[Resident, ...] = ()
+
+    @property
+    def asked(self) -> bool:
+        return bool(self.name.strip() or self.birth.strip())
+
+    @property
+    def not_found(self) -> bool:
+        return self.result is not None and not self.residents
+
+
+def search_by_name(name: str, birth: str, on: dt.date, residents: QuerySet) -> NameSearch:
+    """Rank the residents (the user's jurisdiction) whose name matches; two queries besides
+    the index lookup: candidates, then the shown rows with their kelurahan and kecamatan."""
+    if not (name.strip() or birth.strip()):
+        return NameSearch(name, birth)
+    try:
+        query = search.parse_query(name, birth, today=on)
+    except search.SearchError as exc:
+        return NameSearch(name, birth, error=exc.message, error_code=exc.code)
+    result = search.search_names(residents, query)
+    ids = [m.resident_id for m in result.matches]
+    rows = residents.filter(pk__in=ids).select_related("kelurahan__kecamatan").in_bulk()
+    return NameSearch(name, birth, result=result, residents=tuple(rows[pk] for pk in ids if pk in rows))
+
+
+@dataclass(frozen=True)
+class KkSearch:
+    """Outcome of a search by KK number."""
+
+    query: str
+    kk_number: str = ""
+    error: str = ""
+    error_code: str = ""
+    family: Family | None = None
+    members: "tuple[MemberRow, ...]" = ()
+
+    @property
+    def asked(self) -> bool:
+        return bool(self.query.strip())
+
+    @property
+    def not_found(self) -> bool:
+        return self.asked and not self.error and self.family is None
+
+
+def search_by_kk(query: str, on: dt.date, families: QuerySet) -> KkSearch:
+    """Validate with the KK rules, then look the KK up among `families` (the jurisdiction)."""
+    if not query.strip():
+        return KkSearch(query)
+    try:
+        parsed = rules.parse_kk_number(query.strip())
+    except rules.NumberError as exc:
+        return KkSearch(query, error=exc.message, error_code=exc.code)
+    family = families.select_related(REGION_CHAIN).filter(kk_number=parsed.number).first()
+    if family is None:
+        return KkSearch(query, kk_number=parsed.number)
+    return KkSearch(query, kk_number=parsed.number, family=family, members=tuple(member_rows(family, on)))
 
 
 @dataclass(frozen=True)

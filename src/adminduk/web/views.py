@@ -58,8 +58,14 @@ def home(request):
 @staff_view(Permission.SEARCH_RESIDENT)
 @require_GET
 def resident_search(request):
-    """Search by NIK. Every outcome (invalid, not found, found) is a 200 page: the search
-    itself worked, and htmx only swaps 2xx responses by default."""
+    """Search by NIK (`nik`), by name with an optional birth date or year (`nama`, `lahir`) or
+    by KK number (`kk`). A NIK outcome (invalid, not found, found) is a 200 page, as before; an
+    invalid name or KK query is a 400 that the page still shows (the forms tell htmx to swap
+    it in). Every search that could run is audited, with what was found."""
+    if "nama" in request.GET or "lahir" in request.GET:
+        return _name_search(request)
+    if "kk" in request.GET:
+        return _kk_search(request)
     residents = scoping.residents_for(request.user, Permission.SEARCH_RESIDENT)
     search = queries.search_by_nik(request.GET.get("nik", ""), timezone.localdate(), residents)
     if search.asked and not search.error:
@@ -72,11 +78,61 @@ def resident_search(request):
             kecamatan_code=resident.kelurahan.kecamatan_id if resident else "",
             details={"found": resident is not None},
         )
-    template = "web/partials/search_result.html" if _wants_fragment(request) else "web/resident_search.html"
-    response = render(request, template, {"search": search})
+    return _search_response(request, "web/partials/search_result.html", {"search": search})
+
+
+def _search_response(request, fragment: str, context: dict, status: int = 200):
+    context = {"mode": "nik", "search": queries.NikSearch(""), **context}
+    template = fragment if _wants_fragment(request) else "web/resident_search.html"
+    response = render(request, template, context, status=status)
     # Same URL, two bodies: caches must key on the htmx header.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _name_search(request):
+    residents = scoping.residents_for(request.user, Permission.SEARCH_RESIDENT)
+    outcome = queries.search_by_name(request.GET.get("nama", ""), request.GET.get("lahir", ""), timezone.localdate(), residents)
+    if outcome.result is not None:
+        query = outcome.result.query
+        record(
+            request,
+            "search",
+            object_type="resident",
+            object_id=query.text[:64],
+            kecamatan_code=_single_kecamatan(outcome.residents),
+            details={
+                "by": "name",
+                "name": query.text,
+                "birth": request.GET.get("lahir", "").strip(),
+                "found": [r.nik for r in outcome.residents],
+                "more": outcome.result.truncated,
+            },
+        )
+    context = {"mode": "name", "name_search": outcome}
+    return _search_response(request, "web/partials/name_search_result.html", context, status=400 if outcome.error else 200)
+
+
+def _single_kecamatan(residents) -> str:
+    """The kecamatan of every resident found, if they share one (the audit log's scoping)."""
+    codes = {r.kelurahan.kecamatan_id for r in residents}
+    return codes.pop() if len(codes) == 1 else ""
+
+
+def _kk_search(request):
+    outcome = queries.search_by_kk(request.GET.get("kk", ""), timezone.localdate(), scoping.families_for(request.user))
+    if outcome.asked and not outcome.error:
+        family = outcome.family
+        record(
+            request,
+            "search",
+            object_type="family",
+            object_id=outcome.kk_number,
+            kecamatan_code=family.kelurahan.kecamatan_id if family else "",
+            details={"by": "kk", "found": family is not None},
+        )
+    context = {"mode": "kk", "kk_search": outcome}
+    return _search_response(request, "web/partials/kk_search_result.html", context, status=400 if outcome.error else 200)
 
 
 @staff_view(Permission.VIEW_RESIDENT)

@@ -1,0 +1,176 @@
+"""Benchmark of the name search on a generated registry, beside a plain LIKE query.
+
+    .venv/bin/python bench/search.py                      # 1,200,000 residents on SQLite
+    .venv/bin/python bench/search.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/search.py --quick              # 50,000 residents, under a minute
+
+Makes a throwaway database (as bench/generate.py), generates the residents of Kota Palu with
+the project's generator (the index follows through the triggers / the GIN index), then runs
+--queries name searches drawn from the registry: a typo in one word, the words reversed, and
+the name with its birth year, each as a kecamatan operator would (the jurisdiction filter
+included). For each query it times population.search.search_names (indexed, ranked) and a
+plain `full_name LIKE '%word%'` query per word on the same rows (exact words only: LIKE cannot
+tolerate a typo). Prints p50/p95 and the RESULT lines. Target: p95 < 50 ms.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import KOTA, ThrowawayPostgres  # noqa: E402  (bench/generate.py)
+
+TARGET_MS = 50.0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--residents", type=int, default=1_200_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--quick", action="store_true", help="50,000 residents and 100 queries")
+    parser.add_argument("--database-url", help="postgres://user@host:port/db (default: a SQLite temp file)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.residents, args.queries = 50_000, 100
+    if args.residents < 1000 or args.queries < 1:
+        parser.error("--residents must be at least 1000 and --queries at least 1")
+    if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("--database-url must be a postgres:// URL")
+
+    data_dir = tempfile.mkdtemp(prefix="adminduk-bench-search-")
+    os.environ["ADMINDUK_MODE"] = "test"
+    os.environ["ADMINDUK_DATA_DIR"] = data_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "adminduk.settings"
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    database = None
+    try:
+        if args.database_url:
+            database = ThrowawayPostgres(args.database_url).__enter__()
+            os.environ["DATABASE_URL"] = database.url
+        else:
+            os.environ["DATABASE_URL"] = f"sqlite:///{Path(data_dir) / 'bench.sqlite3'}"
+        return run(args)
+    finally:
+        if database:
+            database.__exit__(None, None, None)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    """One edit (delete, substitute or insert) away from `word`, not at its first letter."""
+    if len(word) < 5:
+        return word
+    i = rng.randrange(1, len(word))
+    kind = rng.choice(("delete", "substitute", "insert"))
+    letter = rng.choice("aeiouy")
+    if kind == "delete":
+        return word[:i] + word[i + 1 :]
+    if kind == "substitute":
+        return word[:i] + letter + word[i + 1 :]
+    return word[:i] + letter + word[i:]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def run(args) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Q
+
+    from adminduk.population import search
+    from adminduk.population.generator import generate_population
+    from adminduk.population.models import Resident
+    from adminduk.regions import codes, services
+    from adminduk.regions.models import Kecamatan
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    services.load_regions(codes.shipped_region_rows(), villages_under=KOTA)
+    print(f"database   {connection.vendor} {connection.settings_dict['NAME']}")
+    t0 = time.perf_counter()
+    result = generate_population(KOTA, args.residents, seed=args.seed)
+    print(f"generate   {result.residents:,} residents in {time.perf_counter() - t0:.1f} s (index kept by the database)")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE population_resident")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"set-up     {time.perf_counter() - started:.1f} s in all")
+
+    rng = random.Random(args.seed)
+    kecamatan = list(Kecamatan.objects.filter(code__startswith=KOTA + ".").values_list("code", flat=True))
+    total = Resident.objects.count()
+    sample = []
+    rows = Resident.objects.order_by("?").values("full_name", "birth_date", "kelurahan__kecamatan")[: args.queries]
+    for row in rows:
+        words = search.normalize_name(row["full_name"]).split()
+        kind = ("typo", "order", "year")[len(sample) % 3]
+        if kind == "typo":
+            i = rng.randrange(len(words))
+            words = words[:i] + [_typo(words[i], rng)] + words[i + 1 :]
+            query, exact, birth = " ".join(words), search.normalize_name(row["full_name"]).split(), ""
+        elif kind == "order":
+            query, exact, birth = " ".join(reversed(words)), words, ""
+        else:
+            query, exact, birth = " ".join(words), words, str(row["birth_date"].year)
+        sample.append((kind, query, exact, birth, row["full_name"], row["kelurahan__kecamatan"]))
+    print(f"queries    {len(sample)} (typo, word order, with birth year), {len(kecamatan)} kecamatan")
+
+    today = dt.date.today()
+    indexed, plain, found_index, found_like = [], [], 0, 0
+    for kind, query, exact, birth, full_name, kecamatan_code in sample:
+        scoped = Resident.objects.filter(kelurahan__kecamatan=kecamatan_code)  # as scoping.residents_for
+        parsed = search.parse_query(query, birth, today=today)
+        t = time.perf_counter()
+        outcome = search.search_names(scoped, parsed)
+        indexed.append((time.perf_counter() - t) * 1000)
+        ids = [m.resident_id for m in outcome.matches]
+        found_index += full_name in {m.full_name for m in outcome.matches} and bool(ids)
+
+        like = scoped
+        for word in exact:
+            like = like.filter(Q(full_name__icontains=word))
+        if birth:
+            like = like.filter(birth_date__year=int(birth))
+        t = time.perf_counter()
+        names = list(like.values_list("full_name", flat=True)[: search.RESULT_LIMIT])
+        plain.append((time.perf_counter() - t) * 1000)
+        found_like += full_name in names
+
+    vendor = connection.vendor
+    # Latencies on a shared machine grow with its load: print it beside the figures.
+    print(f"load       {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (1 min)")
+    for label, times in (("indexed", indexed), ("like", plain)):
+        print(
+            f"{label:<10} p50 {statistics.median(times):7.1f} ms   p95 {_percentile(times, 0.95):7.1f} ms   "
+            f"max {max(times):7.1f} ms"
+        )
+    print(f"found      indexed search {found_index}/{len(sample)} (typos included); LIKE {found_like}/{len(sample)} (exact words given)")
+    p95 = _percentile(indexed, 0.95)
+    print("target     " + ("met" if p95 < TARGET_MS else "NOT met") + f" (p95 < {TARGET_MS:.0f} ms on {total:,} residents)")
+    print(f"RESULT {vendor}_name_search_p50={statistics.median(indexed):.1f} ms")
+    print(f"RESULT {vendor}_name_search_p95={p95:.1f} ms")
+    print(f"RESULT {vendor}_like_p50={statistics.median(plain):.1f} ms")
+    print(f"RESULT {vendor}_like_p95={_percentile(plain, 0.95):.1f} ms")
+    print(f"RESULT {vendor}_name_search_found={100 * found_index / len(sample):.0f} %")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -86,6 +86,11 @@ def test_the_demos_duplicate_is_recorded_at_the_node_and_resolved_at_the_central
         central.goto("/pemrosesan/adjudikasi/")
         central.click(f"text=NIK {second}")
         central.wait_for_selector("#decision-form")
+        # The simulator's JPEG 2000 captures are shown (converted), so the two faces can be compared.
+        for side in ("new", "match"):
+            face = central.locator(f"img[src*='/{side}/face/']")
+            face.scroll_into_view_if_needed()
+            central.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=face.element_handle())
         central.check("input[value=reject_new]")
         central.fill("#id_reason", f"Orang yang sama dengan NIK {first}, direkam dengan simulator")
         central.click("#decision-form button[type=submit]")

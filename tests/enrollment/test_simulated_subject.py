@@ -119,3 +119,20 @@ def test_confirmation_messages_appear_once(op_client, adult):
     data["birth_date"] = adult.birth_date.isoformat()
     response = op_client.post(reverse("enrollment:confirm_data", args=[session.pk]), data, follow=True)
     assert response.content.decode().count("Data confirmed.") == 1
+
+
+def test_captured_jpeg2000_is_shown_to_browsers_as_png():
+    import io
+
+    from PIL import Image
+
+    from adminduk.enrollment import previews
+    from adminduk.enrollment.devices.simulator import SimulatedCamera
+
+    capture = SimulatedCamera().capture("7271085705900001")
+    assert capture.image_format == "jp2"
+    body, content_type = previews.for_browser(capture.image, "jp2")
+    assert content_type == "image/png" and Image.open(io.BytesIO(body)).size == (capture.width, capture.height)
+    assert previews.for_browser(b"\x89PNG...", "PNG") == (b"\x89PNG...", "image/png")
+    with pytest.raises(ValueError):
+        previews.for_browser(b"not an image", "jp2")

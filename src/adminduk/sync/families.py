@@ -29,12 +29,13 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from adminduk.population.models import Family, FamilyMember, Resident
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 ZERO_ID = uuid.UUID(int=0)
+SCOPE_CHUNK = 10_000
 HEADER_FIELDS = ("kk_number", "kelurahan_id", "rw", "rt", "address", "postal_code", "issued_on", "status")
 
 
@@ -66,18 +67,26 @@ def position_from(token: str, *, fresh_start: dt.datetime) -> tuple[dt.datetime,
     return moment, uuid.UUID(str(last_id))
 
 
-def families_of(residents: QuerySet) -> QuerySet:
-    """KK with at least one member among `residents` (the node's residents at the central)."""
-    return Family.objects.filter(Exists(FamilyMember.objects.filter(family=OuterRef("pk"), resident__in=residents)))
+def _in_scope(residents: QuerySet, candidates: set) -> set:
+    """Which of the resident ids `candidates` are among `residents`, by primary key lookups."""
+    ordered, found = sorted(candidates, key=str), set()
+    for start in range(0, len(ordered), SCOPE_CHUNK):
+        found |= set(residents.filter(pk__in=ordered[start : start + SCOPE_CHUNK]).values_list("pk", flat=True))
+    return found
 
 
 def build_page(residents: QuerySet, *, after: tuple[dt.datetime, uuid.UUID], horizon: dt.datetime, resident_ids: list, limit: int) -> FamilyPage:
-    """The next `limit` KK of the stream after `after`, plus every KK of the residents in this
-    page of residents (`resident_ids`), each with its members among `residents`."""
+    """The KK stream's next `limit` changes after `after`, and every KK of the residents in
+    this page of residents (`resident_ids`); each KK sent with its members among `residents`,
+    and only if it has any.
+
+    The stream walks every KK by (updated_at, id) and keeps those of the node's residents
+    afterwards, by primary-key lookups: a caught-up poll is one range scan over recent
+    changes. (Scoping in SQL first, KK IN (members IN (residents ...)), materialises every
+    resident of the area on each poll: its cost grows with the kota.)"""
     after_time, after_id = after
     stream = list(
-        families_of(residents)
-        .filter(updated_at__lt=horizon)
+        Family.objects.filter(updated_at__lt=horizon)
         .filter(Q(updated_at__gt=after_time) | Q(updated_at=after_time, id__gt=after_id))
         .order_by("updated_at", "id")
         .values_list("id", "updated_at")[:limit]
@@ -92,19 +101,22 @@ def build_page(residents: QuerySet, *, after: tuple[dt.datetime, uuid.UUID], hor
 def family_rows(family_ids, residents: QuerySet) -> list[dict]:
     if not family_ids:
         return []
-    members: dict[uuid.UUID, list[dict]] = {}
-    for family_id, nik, relationship in (
-        FamilyMember.objects.filter(family_id__in=family_ids, resident__in=residents)
+    rows = list(
+        FamilyMember.objects.filter(family_id__in=family_ids)
         .order_by("family_id", "relationship", "resident__nik")
-        .values_list("family_id", "resident__nik", "relationship")
-    ):
-        members.setdefault(family_id, []).append({"nik": nik, "relationship": relationship})
+        .values_list("family_id", "resident_id", "resident__nik", "relationship")
+    )
+    scope = _in_scope(residents, {resident_id for _, resident_id, _, _ in rows})
+    members: dict[uuid.UUID, list[dict]] = {}
+    for family_id, resident_id, nik, relationship in rows:
+        if resident_id in scope:
+            members.setdefault(family_id, []).append({"nik": nik, "relationship": relationship})
     rows = []
-    for family in Family.objects.filter(pk__in=family_ids).select_related("superseded_by").order_by("updated_at", "id"):
+    for family in Family.objects.filter(pk__in=list(members)).select_related("superseded_by").order_by("updated_at", "id"):
         row = {"id": str(family.pk), **{name: getattr(family, name) for name in HEADER_FIELDS}}
         row["issued_on"] = family.issued_on.isoformat()
         row["superseded_by"] = family.superseded_by.kk_number if family.superseded_by_id else None
-        row["members"] = members.get(family.pk, [])
+        row["members"] = members[family.pk]
         rows.append(row)
     return rows
 

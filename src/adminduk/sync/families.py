@@ -69,6 +69,8 @@ def position_from(token: str, *, fresh_start: dt.datetime) -> tuple[dt.datetime,
 
 def _in_scope(residents: QuerySet, candidates: set) -> set:
     """Which of the resident ids `candidates` are among `residents`, by primary key lookups."""
+    if not candidates:
+        return set()
     ordered, found = sorted(candidates, key=str), set()
     for start in range(0, len(ordered), SCOPE_CHUNK):
         found |= set(residents.filter(pk__in=ordered[start : start + SCOPE_CHUNK]).values_list("pk", flat=True))
@@ -95,10 +97,12 @@ def build_page(residents: QuerySet, *, after: tuple[dt.datetime, uuid.UUID], hor
     ids = {pk for pk, _ in stream}
     if resident_ids:
         ids |= set(FamilyMember.objects.filter(resident_id__in=resident_ids).values_list("family_id", flat=True))
-    return FamilyPage(rows=family_rows(ids, residents), position=(position[0].isoformat(), str(position[1])), more=len(stream) == limit)
+    return FamilyPage(rows=family_rows(ids, residents, known=set(resident_ids)), position=(position[0].isoformat(), str(position[1])), more=len(stream) == limit)
 
 
-def family_rows(family_ids, residents: QuerySet) -> list[dict]:
+def family_rows(family_ids, residents: QuerySet, *, known: set = frozenset()) -> list[dict]:
+    """The KK `family_ids` with their members among `residents` (`known`: resident ids already
+    known to be among them), leaving out KK that have none."""
     if not family_ids:
         return []
     rows = list(
@@ -106,7 +110,7 @@ def family_rows(family_ids, residents: QuerySet) -> list[dict]:
         .order_by("family_id", "relationship", "resident__nik")
         .values_list("family_id", "resident_id", "resident__nik", "relationship")
     )
-    scope = _in_scope(residents, {resident_id for _, resident_id, _, _ in rows})
+    scope = set(known) | _in_scope(residents, {resident_id for _, resident_id, _, _ in rows} - set(known))
     members: dict[uuid.UUID, list[dict]] = {}
     for family_id, resident_id, nik, relationship in rows:
         if resident_id in scope:

@@ -56,3 +56,26 @@ def data_url(image: bytes | None) -> str:
         return ""
     mime = "image/png" if image.startswith(b"\x89PNG") else "image/jpeg"
     return f"data:{mime};base64,{base64.b64encode(image).decode()}"
+
+
+BROWSER_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "webp": "image/webp"}
+
+
+def for_browser(image: bytes, image_format: str) -> tuple[bytes, str]:
+    """A captured image as a browser can show it: PNG, JPEG and WebP as they are; JPEG 2000
+    (what ISO/IEC 19794 devices and the simulator deliver) converted to PNG in memory.
+    ValueError if the bytes are no image."""
+    content_type = BROWSER_TYPES.get((image_format or "").lower())
+    if content_type:
+        return image, content_type
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(image)) as picture:
+            buffer = io.BytesIO()
+            picture.save(buffer, "PNG")
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ValueError(f"not an image ({image_format})") from exc
+    return buffer.getvalue(), "image/png"

@@ -190,6 +190,43 @@ def confirm_demographics(session: RecordingSession, changes: dict, *, reason: st
     return session
 
 
+# --- The simulator's subject (demo and training) ------------------------------------------
+
+
+def simulated_devices() -> bool:
+    """Whether every capture device is the simulator (never true with real devices)."""
+    return all(adapter_for(slot.modality).simulated for slot in SLOTS)
+
+
+@transaction.atomic
+def present_as(session: RecordingSession, nik: str, *, actor, request=None) -> RecordingSession:
+    """With the simulator, let the devices see the same person as NIK `nik` (empty: the called
+    resident again), so a demo or a training shows a duplicate under another NIK and its
+    adjudication at the central. Only before the first capture: one recording is one person."""
+    if not simulated_devices():
+        raise RecordingRefused("not_simulated", _("Only the simulator can present another person; these are real devices."))
+    session = _open_session(session, actor)
+    nik = (nik or "").strip()
+    if nik == session.nik:
+        nik = ""
+    if nik:
+        try:
+            rules.parse_nik(nik)
+        except rules.NumberError as exc:
+            raise RecordingRefused("invalid_nik", exc.message) from exc
+    if session.captures.exists():
+        raise RecordingRefused(
+            "already_captured", _("Choose who stands at the devices before the first capture; cancel this recording to start again.")
+        )
+    session.device_subject = nik
+    session.save(update_fields=["device_subject", "updated_at"])
+    record(
+        request, "update", actor=actor, object_type="recording_session", object_id=str(session.pk), kecamatan_code=session.kecamatan_code,
+        details={"simulated_subject": nik or session.nik},
+    )
+    return session
+
+
 # --- Captures ---------------------------------------------------------------------------
 
 

@@ -102,6 +102,8 @@ def _render_session(request, session, *, data_form=None, status=200, error=""):
         "outstanding": recording.outstanding(session) if session.state == RecordingSession.State.OPEN else [],
         "ktp_request": ktp_request,
         "conditions": CONDITIONS,
+        "simulated": recording.simulated_devices(),
+        "has_captures": session.state == RecordingSession.State.OPEN and session.captures.exists(),
         "error": error,
     }
     return render(request, "enrollment/session.html", context, status=status)
@@ -149,6 +151,23 @@ def capture_slot(request, pk, slot):
     except recording.RecordingRefused as refused:
         return _slot_response(request, session, slot, refused.message)
     return _slot_response(request, session, slot)
+
+
+@staff_view(Permission.RECORD)
+@require_POST
+def simulated_subject(request, pk):
+    """Demo and training: the simulator presents the same person as another NIK."""
+    session = _session_for(request, pk)
+    try:
+        session = recording.present_as(session, request.POST.get("nik", ""), actor=request.user, request=request)
+    except recording.RecordingRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        if session.device_subject:
+            messages.success(request, _("The simulator now presents the same person as NIK %(nik)s.") % {"nik": session.device_subject})
+        else:
+            messages.success(request, _("The simulator presents the called resident again."))
+    return redirect(f"{redirect('enrollment:session', pk=session.pk).url}#captures")
 
 
 @staff_view(Permission.RECORD)

@@ -15,14 +15,13 @@ from adminduk.accounts.scoping import scope_of
 from adminduk.audit.actions import record
 from adminduk.biometrics.abis import AbisError
 from adminduk.biometrics.matching import MatcherUnavailable
-from adminduk.enrollment import packets, sealing
+from adminduk.enrollment import packets, previews, sealing
 from adminduk.enrollment.models import KtpRequest
 from adminduk.sync.models import InboxPacket
 
 from . import jurisdiction, pipeline
 from .models import Adjudication, OutsideHomeReview, RequestDemographics
 
-IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "webp": "image/webp"}
 SHOWN_PARTS = ("face", *pipeline.FINGER_PARTS, "iris_R", "iris_L", "signature")
 
 
@@ -156,7 +155,11 @@ def capture_image(request, case_id, side, part):
         raise Http404
     record(request, "view", object_type="biometric_image", object_id=str(target.pk), kecamatan_code=target.kecamatan_code,
            details={"part": part, "adjudication": str(case.pk)})  # fmt: skip
-    response = HttpResponse(payload.image, content_type=IMAGE_TYPES.get(str(payload.meta.get("image_format", "")).lower(), "application/octet-stream"))
+    try:  # JPEG 2000 from the devices is converted: browsers cannot show it
+        body, content_type = previews.for_browser(payload.image, str(payload.meta.get("image_format", "")))
+    except ValueError as exc:
+        raise Http404 from exc
+    response = HttpResponse(body, content_type=content_type)
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -9,6 +9,7 @@ Two kinds of change travel:
   carries an earlier `updated_at` could slip behind a cursor, so the central only hands out
   rows older than a short horizon (ADMINDUK_SYNC_CHANGE_LAG_SECONDS, default 30 s): a
   transaction longer than that is the assumption's limit. Node clocks are never consulted.
+* Family cards (KK) of those residents, with their members among them: see sync/families.py.
 * The office's master snapshot: offices of the kab/kota, the stations of the node's office
   (with revocations), and the staff assigned to the office with their role, certifications,
   password hash and TOTP devices. Operators must log in on the node while it is offline, so
@@ -39,6 +40,7 @@ from adminduk.audit.actions import record
 from adminduk.offices.models import Office
 from adminduk.population.models import Resident, ResidentEvent
 
+from . import families
 from .models import NodeState
 
 PAGE_LIMIT = 1000
@@ -59,8 +61,9 @@ class PageError(ValueError):
 # --- Central side ------------------------------------------------------------------------------
 
 
-def encode_cursor(updated_at: str, last_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"v": 1, "r": [updated_at, last_id]}).encode()).decode()
+def encode_cursor(updated_at: str, last_id: str, family_position: tuple[str, str] | None = None) -> str:
+    data = {"v": 1, "r": [updated_at, last_id]} | ({"f": list(family_position)} if family_position else {})
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
 
 
 def decode_cursor(token: str) -> tuple[dt.datetime, uuid.UUID]:
@@ -72,6 +75,7 @@ def decode_cursor(token: str) -> tuple[dt.datetime, uuid.UUID]:
         moment = dt.datetime.fromisoformat(stamp)
         if data.get("v") != 1 or moment.tzinfo is None:
             raise ValueError("unsupported cursor")
+        families.position_from(token, fresh_start=moment)  # the KK part is checked here too
         # In UTC here, so a moment the database cannot hold (0001-01-01 at +14:00) is refused
         # now instead of failing in the query.
         return moment.astimezone(dt.UTC), uuid.UUID(str(last_id))
@@ -165,7 +169,12 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
         .filter(Q(updated_at__gt=after_time) | Q(updated_at=after_time, id__gt=after_id))
         .order_by("updated_at", "id")[:limit]
     )
-    cursor = encode_cursor(page[-1].updated_at.isoformat(), str(page[-1].pk)) if page else since
+    family_page = families.build_page(
+        residents_of(office), after=families.position_from(since, fresh_start=horizon), horizon=horizon,
+        resident_ids=[r.pk for r in page], limit=limit,
+    )
+    last_time, last_id = (page[-1].updated_at, page[-1].pk) if page else (after_time, after_id)
+    cursor = encode_cursor(last_time.isoformat(), str(last_id), family_page.position)
     snapshot = master_snapshot(office)
     digest = digest_of(snapshot)
     if page:
@@ -173,10 +182,16 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
             None, "export", station=station, object_type="resident", kecamatan_code=office.kecamatan_id or "",
             details={"sync_pull": len(page), "office": office.code},
         )
+    if family_page.rows:
+        record(
+            None, "export", station=station, object_type="family", kecamatan_code=office.kecamatan_id or "",
+            details={"sync_pull": len(family_page.rows), "office": office.code},
+        )
     data = {
         "cursor": cursor,
-        "more": len(page) == limit,
+        "more": len(page) == limit or family_page.more,
         "residents": [resident_row(r) for r in page],
+        "families": family_page.rows,
         "master_digest": digest,
         "server_time": timezone.now().isoformat(),
     }
@@ -193,12 +208,16 @@ def apply_page(page: dict) -> dict:
     """Apply one page on the node and move its cursor, all or nothing. Returns counts."""
     state = NodeState.objects.select_for_update().get(pk=1)
     counts = {"residents": _apply_residents(page.get("residents") or [])}
+    try:
+        counts["families"] = families.apply_rows(page.get("families") or [])
+    except families.FamilyPageError as exc:
+        raise PageError(str(exc)) from exc
     if "master" in page:
         counts |= _apply_master(page["master"], state)
         state.master_digest = page["master_digest"]
     state.cursor = page["cursor"]
     state.save(update_fields=["cursor", "master_digest", "synced_usernames", "updated_at"])
-    if counts["residents"] or "master" in page:
+    if counts["residents"] or counts["families"] or "master" in page:
         record(None, "update", object_type="sync_pull", details=counts)
     return counts
 

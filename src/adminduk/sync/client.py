@@ -68,6 +68,7 @@ class PushResult:
 class RoundResult:
     pushed: PushResult = dataclasses.field(default_factory=PushResult)
     pulled_residents: int = 0
+    pulled_families: int = 0
     master_updated: bool = False
 
 
@@ -270,6 +271,7 @@ class NodeClient:
             while pull:
                 counts, more = self.pull_once()
                 outcome.pulled_residents += counts["residents"]
+                outcome.pulled_families += counts.get("families", 0)
                 outcome.master_updated |= "users" in counts
                 if once or not more:
                     break
@@ -287,8 +289,11 @@ def run_forever(*, interval: float = 15.0, max_backoff: float = 300.0, stop=None
         try:
             with client_factory() as client:
                 outcome = client.sync()
-            if outcome.pushed.sent or outcome.pulled_residents:
-                log(f"synced: {outcome.pushed.delivered} delivered, {outcome.pushed.rejected} rejected, {outcome.pulled_residents} residents pulled")
+            if outcome.pushed.sent or outcome.pulled_residents or outcome.pulled_families:
+                log(
+                    f"synced: {outcome.pushed.delivered} delivered, {outcome.pushed.rejected} rejected, "
+                    f"{outcome.pulled_residents} residents and {outcome.pulled_families} KK pulled"
+                )
             failures, wait = 0, interval
         except Exception as exc:  # noqa: BLE001 - the service must outlive any one bad round
             failures += 1

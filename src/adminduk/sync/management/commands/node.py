@@ -88,7 +88,7 @@ class Command(BaseCommand):
                 ))
                 if not no_pull:
                     outcome = client.sync(push=False)
-                    self.stdout.write(f"Pulled {outcome.pulled_residents:,} residents and the office's staff and stations.")
+                    self.stdout.write(f"Pulled {outcome.pulled_residents:,} residents, {outcome.pulled_families:,} KK and the office's staff and stations.")
         except sync_client.SyncError as exc:
             self.stderr.write(self.style.WARNING(f"Set up, but the central did not answer yet: {exc}"))
 
@@ -144,7 +144,7 @@ class Command(BaseCommand):
         p = outcome.pushed
         self.stdout.write(self.style.SUCCESS(
             f"Delivered {p.delivered:,} packets ({p.duplicate:,} already at the central), {p.rejected:,} rejected; "
-            f"pulled {outcome.pulled_residents:,} residents. Backlog now {sync_client.backlog():,}."
+            f"pulled {outcome.pulled_residents:,} residents and {outcome.pulled_families:,} KK. Backlog now {sync_client.backlog():,}."
         ))
 
     # --- status ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django_otp.admin import OTPAdminSite
 
 from adminduk.core.admin import BadRequestOnInvalidFormMixin
 
-from . import certification, stations
+from . import actions, stations
 from .models import Certification, OfficeAssignment, Station, User
 
 # The admin, like every staff page, needs the second factor (django-otp's documented switch).
@@ -28,7 +28,7 @@ class CertificationInline(admin.TabularInline):
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
-        return False  # added on the Certification page, through certification.certify
+        return False  # added on the Certification page, through actions.certify
 
 
 @admin.register(User)
@@ -64,7 +64,7 @@ class CertificationAdmin(BadRequestOnInvalidFormMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        created = certification.certify(actor=request.user, **form.cleaned_data)
+        created = actions.certify(actor=request.user, **form.cleaned_data)
         obj.pk = created.pk
         obj._state.adding = False
 

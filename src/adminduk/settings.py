@@ -33,7 +33,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = f"adminduk-{MODE}-only-insecure-key-never-use-in-production"
 
-DEBUG = os.environ.get("ADMINDUK_DEBUG", "1" if MODE == "demo" else "0") == "1"
+# Off in the demo too: a browser gets the application's error pages (adminduk.web.errors), never
+# Django's debug pages with URL patterns and tracebacks. ADMINDUK_DEBUG=1 for development only.
+DEBUG = os.environ.get("ADMINDUK_DEBUG", "0") == "1"
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ADMINDUK_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
@@ -191,8 +193,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
+            # Demo and tests serve straight from the apps (WhiteNoise's finders), no collectstatic.
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if MODE == "test"
+            if MODE != "production"
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -208,6 +211,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "adminduk.web.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if MODE == "production":
     SESSION_COOKIE_SECURE = os.environ.get("ADMINDUK_INSECURE_COOKIES", "0") != "1"

@@ -222,7 +222,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
-        "timestamped": {"class": "logging.StreamHandler", "formatter": "timestamped"},
         # Django's own development-server handler, with the sync polls left out (demo output).
         "django.server": {
             "class": "logging.StreamHandler",
@@ -232,16 +231,15 @@ LOGGING = {
     },
     "formatters": {
         "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
-        "timestamped": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s"},
     },
     "filters": {"quiet_sync_polls": {"()": "adminduk.core.logfilters.QuietSyncPolls"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ADMINDUK_LOG_LEVEL", "INFO")},
     "loggers": {
         # Failed logins are in the audit log already; axes would log every success too.
         "axes": {"level": "WARNING"},
-        # run_huey adds its own handler to a "huey" logger without one, which with the root's
-        # printed every line twice.
-        "huey": {"handlers": ["timestamped"], "propagate": False},
+        # run_huey gives the "huey" logger its own handler (stderr or --logfile); passing records
+        # on to the root's handler as well printed every line twice.
+        "huey": {"propagate": False},
         # FAISS's loader reports every CPU variant it tries and fails to find at INFO.
         "faiss": {"level": "WARNING"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},

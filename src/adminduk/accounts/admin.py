@@ -35,7 +35,12 @@ class CertificationInline(admin.TabularInline):
 class UserAdmin(BadRequestOnInvalidFormMixin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "assignments__office"]
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("adminduk"), {"fields": ("role", "resident_nik")}),)
+    # Access follows the role (accounts.permissions), not Django's groups and model permissions,
+    # whose names are stored in English: they stay off the form.
+    fieldsets = tuple(
+        (name, {**options, "fields": tuple(f for f in options["fields"] if f not in ("groups", "user_permissions"))})
+        for name, options in DjangoUserAdmin.fieldsets
+    ) + ((_("adminduk"), {"fields": ("role", "resident_nik")}),)
     add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("adminduk"), {"fields": ("role",)}),)
     inlines = [OfficeAssignmentInline, CertificationInline]
 

@@ -2,10 +2,12 @@
 enrollment.requests.transition, which journals and audits every change."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from adminduk.core.admin import ReadOnlyAdmin
 
 from .models import KtpRequest, KtpRequestEvent, RecordingCapture, RecordingSession
+from .slots import BY_NAME
 
 
 class KtpRequestEventInline(admin.TabularInline):
@@ -52,6 +54,11 @@ class RecordingSessionAdmin(ReadOnlyAdmin):
 
 @admin.register(RecordingCapture)
 class RecordingCaptureAdmin(ReadOnlyAdmin):
-    list_display = ["session", "slot", "attempts", "exception_code", "approved_by", "updated_at"]
-    list_filter = ["slot", "exception_code"]
+    list_display = ["session", "slot_name", "attempts", "exception_code", "approved_by", "updated_at"]
+    list_filter = ["exception_code"]
     exclude = ["sealed"]  # sealed bytes are of no use to a person and stay out of the page
+
+    @admin.display(description=_("slot"), ordering="slot")
+    def slot_name(self, capture):
+        slot = BY_NAME.get(capture.slot)
+        return slot.label if slot else capture.slot

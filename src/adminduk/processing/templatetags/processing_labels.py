@@ -14,5 +14,11 @@ def slot_label(part: str) -> str:
 
 
 @register.filter
+def check_label(code: str) -> str:
+    """A de-duplication check that fired ("biometric", "same_nik") by its label."""
+    return labels.reason_label(code or "")
+
+
+@register.filter
 def reason_label(reason: str) -> str:
     return labels.reason_label(reason or "")

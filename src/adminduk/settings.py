@@ -46,7 +46,9 @@ if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or len(set(SECRET_KEY)) < 5:
         "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(64))'"
     )
 
-DEBUG = os.environ.get("ADMINDUK_DEBUG", "1" if MODE == "demo" else "0") == "1"
+# Off in the demo too: a browser gets the application's error pages (adminduk.web.errors), never
+# Django's debug pages with URL patterns and tracebacks. ADMINDUK_DEBUG=1 for development only.
+DEBUG = os.environ.get("ADMINDUK_DEBUG", "0") == "1"
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ADMINDUK_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
@@ -213,8 +215,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
+            # Demo and tests serve straight from the apps (WhiteNoise's finders), no collectstatic.
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if MODE == "test"
+            if MODE != "production"
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -230,6 +233,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "adminduk.web.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -268,10 +272,30 @@ if MODE == "production":
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Django's own development-server handler, with the sync polls left out (demo output).
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["quiet_sync_polls"],
+        },
+    },
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "filters": {"quiet_sync_polls": {"()": "adminduk.core.logfilters.QuietSyncPolls"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ADMINDUK_LOG_LEVEL", "INFO")},
-    # Failed logins are in the audit log already; axes would log every success too.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Failed logins are in the audit log already; axes would log every success too.
+        "axes": {"level": "WARNING"},
+        # run_huey gives the "huey" logger its own handler (stderr or --logfile); passing records
+        # on to the root's handler as well printed every line twice.
+        "huey": {"propagate": False},
+        # FAISS's loader reports every CPU variant it tries and fails to find at INFO.
+        "faiss": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # /api/docs and /api/openapi.json: on in demo and test, off in production unless enabled.

@@ -13,3 +13,9 @@ urlpatterns = [
     path("pemrosesan/", include("adminduk.processing.urls")),
     path("", include("adminduk.web.urls")),
 ]
+
+# Error pages in the operator layout and the user's language (JSON under /api/).
+handler400 = "adminduk.web.errors.bad_request"
+handler403 = "adminduk.web.errors.permission_denied"
+handler404 = "adminduk.web.errors.page_not_found"
+handler500 = "adminduk.web.errors.server_error"

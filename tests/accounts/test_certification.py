@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from adminduk.accounts import certification
+from adminduk.accounts import actions, certification
 from adminduk.accounts.models import Certification
 from adminduk.accounts.permissions import Permission
 from adminduk.accounts.scoping import authorize
@@ -18,7 +18,7 @@ def test_recording_needs_current_certificate(make_staff):
     operator = make_staff("kecamatan_operator", offices=("72.71.08",))
     assert not authorize(operator, Permission.RECORD, on=TODAY)
     assert "certification" in authorize(operator, Permission.RECORD, on=TODAY).reason
-    certification.certify(operator, kind="recording", certificate_number="PRK-001", trained_on=dt.date(2026, 1, 5), valid_until=dt.date(2026, 12, 31))
+    actions.certify(operator, kind="recording", certificate_number="PRK-001", trained_on=dt.date(2026, 1, 5), valid_until=dt.date(2026, 12, 31))
     assert authorize(operator, Permission.RECORD, on=TODAY)
     assert not authorize(operator, Permission.RECORD, on=dt.date(2027, 1, 1))  # expired
     assert not authorize(operator, Permission.RECORD, on=dt.date(2026, 1, 4))  # not yet trained
@@ -31,11 +31,11 @@ def test_printing_certificate_does_not_allow_recording(make_staff):
 
 def test_expiry_is_announced_30_days_ahead(make_staff):
     operator = make_staff("kecamatan_operator", offices=("72.71.08",))
-    certification.certify(operator, kind="recording", certificate_number="PRK-1", trained_on=dt.date(2026, 1, 1), valid_until=dt.date(2026, 12, 20))
+    actions.certify(operator, kind="recording", certificate_number="PRK-1", trained_on=dt.date(2026, 1, 1), valid_until=dt.date(2026, 12, 20))
     assert [c.certificate_number for c in certification.expiring_certifications(operator, on=TODAY)] == ["PRK-1"]
     assert certification.expiring_certifications(operator, on=dt.date(2026, 11, 19)) == []
     # A renewal ends the warning.
-    certification.certify(operator, kind="recording", certificate_number="PRK-2", trained_on=dt.date(2026, 11, 20), valid_until=dt.date(2027, 11, 20))
+    actions.certify(operator, kind="recording", certificate_number="PRK-2", trained_on=dt.date(2026, 11, 20), valid_until=dt.date(2027, 11, 20))
     assert certification.expiring_certifications(operator, on=TODAY) == []
 
 
@@ -52,7 +52,7 @@ def test_bad_certificate_is_refused(make_staff, kwargs, field):
     operator = make_staff("kecamatan_operator", offices=("72.71.08",))
     data = {"kind": "recording", "certificate_number": "PRK-9", "trained_on": dt.date(2026, 1, 1), "valid_until": dt.date(2027, 1, 1)} | kwargs
     with pytest.raises(ValidationError) as error:
-        certification.certify(operator, **data)
+        actions.certify(operator, **data)
     assert field in error.value.message_dict
     assert not Certification.objects.filter(user=operator).exists()
 

@@ -6,7 +6,7 @@ from django_otp.admin import OTPAdminSite
 
 from adminduk.core.admin import BadRequestOnInvalidFormMixin
 
-from . import certification, stations
+from . import actions, stations
 from .forms import AdminLoginForm
 from .models import Certification, OfficeAssignment, Station, User
 
@@ -33,14 +33,19 @@ class CertificationInline(admin.TabularInline):
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
-        return False  # added on the Certification page, through certification.certify
+        return False  # added on the Certification page, through actions.certify
 
 
 @admin.register(User)
 class UserAdmin(BadRequestOnInvalidFormMixin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "assignments__office"]
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("adminduk"), {"fields": ("role", "resident_nik")}),)
+    # Access follows the role (accounts.permissions), not Django's groups and model permissions,
+    # whose names are stored in English: they stay off the form.
+    fieldsets = tuple(
+        (name, {**options, "fields": tuple(f for f in options["fields"] if f not in ("groups", "user_permissions"))})
+        for name, options in DjangoUserAdmin.fieldsets
+    ) + ((_("adminduk"), {"fields": ("role", "resident_nik")}),)
     add_fieldsets = DjangoUserAdmin.add_fieldsets + ((_("adminduk"), {"fields": ("role",)}),)
     inlines = [OfficeAssignmentInline, CertificationInline]
 
@@ -69,7 +74,7 @@ class CertificationAdmin(BadRequestOnInvalidFormMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        created = certification.certify(actor=request.user, **form.cleaned_data)
+        created = actions.certify(actor=request.user, **form.cleaned_data)
         obj.pk = created.pk
         obj._state.adding = False
 

@@ -3,10 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .models import Certification
 
@@ -60,27 +57,3 @@ def certificate_notices(user, on: dt.date | None = None, within_days: int = EXPI
         elif (current.valid_until - on).days <= within_days:
             notices.append(CertificateNotice(kind, label, current.valid_until, (current.valid_until - on).days, False))
     return notices
-
-
-@transaction.atomic
-def certify(user, *, kind: str, certificate_number: str, trained_on: dt.date, valid_until: dt.date, actor=None) -> Certification:
-    if kind not in Certification.Kind.values:
-        raise ValidationError({"kind": _("Unknown certification kind %(kind)r.") % {"kind": kind}})
-    if valid_until <= trained_on:
-        raise ValidationError({"valid_until": _("A certificate must stay valid after the training date.")})
-    if trained_on > timezone.localdate():
-        raise ValidationError({"trained_on": _("The training date lies in the future.")})
-    if not certificate_number.strip():
-        raise ValidationError({"certificate_number": _("A certificate number is required.")})
-    from adminduk.audit.actions import record
-
-    cert = Certification.objects.create(
-        user=user,
-        kind=kind,
-        certificate_number=certificate_number.strip(),
-        trained_on=trained_on,
-        valid_until=valid_until,
-        issued_by=actor,
-    )
-    record(None, "create", actor=actor, object_type="certification", object_id=str(cert.pk), details={"user": user.username, "kind": kind, "valid_until": valid_until.isoformat()})
-    return cert

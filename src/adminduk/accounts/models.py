@@ -33,9 +33,9 @@ class User(AbstractUser):
 class OfficeAssignment(models.Model):
     """Which offices an operator works for; this is their jurisdiction."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="assignments")
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("user"))
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("office"))
+    assigned_at = models.DateTimeField(auto_now_add=True, verbose_name=_("assigned at"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "office"], name="unique_office_assignment")]
@@ -54,7 +54,7 @@ class Certification(models.Model):
         PRINTING = "printing", _("card printing (pencetakan)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="certifications")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="certifications", verbose_name=_("user"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     certificate_number = models.CharField(_("certificate number"), max_length=40)
     trained_on = models.DateField(_("training date"))
@@ -62,8 +62,8 @@ class Certification(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["user", "kind", "-valid_until"]
@@ -105,7 +105,7 @@ class Station(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("revoked by")
     )
     revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["office", "name"]

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin
 
+from . import labels
 from .models import AuditChainHead, AuditCheck, AuditEntry
 
 
@@ -10,7 +12,7 @@ class AuditEntryAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     """Read-only for everyone, superusers included: the log is append-only. Reading it here is
     itself audited (its entries name NIKs and who looked at them)."""
 
-    list_display = ["at", "actor_username", "actor_role", "action", "object_type", "object_id", "kecamatan_code", "ip_address"]
+    list_display = ["at", "actor_username", "role", "action", "record_kind", "object_id", "kecamatan_code", "ip_address"]
     list_filter = ["action", "actor_role"]
     search_fields = ["=object_id", "=actor_username"]
     date_hierarchy = "at"
@@ -18,6 +20,14 @@ class AuditEntryAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     actions = None  # no bulk delete
     audit_object_type = "audit_entry"
     audit_kecamatan = "kecamatan_code"
+
+    @admin.display(description=_("role"), ordering="actor_role")
+    def role(self, entry):
+        return labels.role_label(entry.actor_role)
+
+    @admin.display(description=_("record"), ordering="object_type")
+    def record_kind(self, entry):
+        return labels.object_type_label(entry.object_type)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("office")

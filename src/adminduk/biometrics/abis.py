@@ -12,7 +12,7 @@ import uuid
 import httpx
 
 from .fusion import PersonTemplates
-from .matching import Candidate, MatcherUnavailable
+from .base import Candidate, MatcherUnavailable
 
 VERSION = "1.1"
 SUCCESS, FAILURE = "1", "2"

@@ -6,7 +6,7 @@ at 1e-9 cannot be sampled, and a sum of many small independent products is close
 and picks the lowest threshold at which a search of a gallery of `gallery_size` persons returns
 an impostor above it with probability at most `target_fpir`. It reports the genuine miss rate
 (FNMR) at that threshold, measured on the samples. Run `python -m adminduk.biometrics.calibration`
-to print it; THRESHOLD in matching.py is its result rounded up, and a test checks they agree.
+to print it; THRESHOLD in base.py is its result rounded up, and a test checks they agree.
 
 With real devices, run the same procedure on scores from the vendor's extractor.
 """

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from . import index as ix
 from .fusion import MODALITIES, PersonTemplates
-from .matching import THRESHOLD, Candidate
+from .base import THRESHOLD, Candidate
 from .models import EnrolledTemplate, GalleryChange, GalleryLock
 
 _lock = threading.Lock()

@@ -8,13 +8,13 @@ class EnrolledTemplate(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     reference_id = models.UUIDField(_("request"), unique=True)
-    nik = models.CharField("NIK", max_length=16, db_index=True, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, db_index=True, blank=True)
     face = models.BinaryField(_("face template"), null=True)
     finger = models.BinaryField(_("fingerprint template"), null=True)
     iris = models.BinaryField(_("iris template"), null=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("enrolled template")
@@ -34,12 +34,14 @@ class GalleryChange(models.Model):
         REMOVE = "remove", _("remove")
 
     id = models.BigAutoField(primary_key=True)
-    template = models.ForeignKey(EnrolledTemplate, on_delete=models.PROTECT, related_name="changes")
-    op = models.CharField(max_length=6, choices=Op.choices)
-    at = models.DateTimeField(auto_now_add=True)
+    template = models.ForeignKey(EnrolledTemplate, on_delete=models.PROTECT, related_name="changes", verbose_name=_("template"))
+    op = models.CharField(max_length=6, choices=Op.choices, verbose_name=_("operation"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("time"))
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("gallery change")
+        verbose_name_plural = _("gallery changes")
 
 
 class GalleryLock(models.Model):
@@ -47,3 +49,7 @@ class GalleryLock(models.Model):
     never both miss each other's duplicate."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+
+    class Meta:
+        verbose_name = _("gallery lock")
+        verbose_name_plural = _("gallery locks")

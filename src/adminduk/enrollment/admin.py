@@ -2,10 +2,12 @@
 enrollment.requests.transition, which journals and audits every change."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin, kecamatan_filter
 
 from .models import KtpRequest, KtpRequestEvent, RecordingCapture, RecordingSession
+from .slots import BY_NAME
 
 
 class KtpRequestEventInline(admin.TabularInline):
@@ -62,10 +64,15 @@ class RecordingSessionAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
 
 @admin.register(RecordingCapture)
 class RecordingCaptureAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
-    list_display = ["session", "slot", "attempts", "exception_code", "approved_by", "updated_at"]
-    list_filter = ["slot", "exception_code"]
+    list_display = ["session", "slot_name", "attempts", "exception_code", "approved_by", "updated_at"]
+    list_filter = ["exception_code"]
     exclude = ["sealed"]  # sealed bytes are of no use to a person and stay out of the page
     list_select_related = ["session", "approved_by"]
     audit_object_type = "recording_capture"
     audit_kecamatan = "session.kecamatan_code"
     audit_nik = "session.nik"
+
+    @admin.display(description=_("slot"), ordering="slot")
+    def slot_name(self, capture):
+        slot = BY_NAME.get(capture.slot)
+        return slot.label if slot else capture.slot

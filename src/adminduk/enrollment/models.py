@@ -19,15 +19,15 @@ class KtpRequest(models.Model):
     resident = models.ForeignKey(
         "population.Resident", null=True, blank=True, on_delete=models.PROTECT, related_name="ktp_requests", verbose_name=_("resident")
     )
-    nik = models.CharField("NIK", max_length=16, db_index=True)
+    nik = models.CharField(_("NIK"), max_length=16, db_index=True)
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="ktp_requests", verbose_name=_("office"))
     kecamatan_code = models.CharField(_("kecamatan of the resident"), max_length=8, db_index=True)
     status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices, db_index=True)
     rejection_code = models.CharField(_("rejection code"), max_length=40, blank=True)
     rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     packet_id = models.UUIDField(_("packet"), null=True, blank=True, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -57,7 +57,7 @@ class KtpRequestEvent(AppendOnlyModel):
     the device's time and the server's time."""
 
     id = models.BigAutoField(primary_key=True)
-    request = models.ForeignKey(KtpRequest, on_delete=models.PROTECT, related_name="events")
+    request = models.ForeignKey(KtpRequest, on_delete=models.PROTECT, related_name="events", verbose_name=_("request"))
     from_status = models.CharField(_("from"), max_length=20, choices=RequestStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=RequestStatus.choices)
     at = models.DateTimeField(_("server time"), auto_now_add=True, db_index=True)
@@ -66,8 +66,8 @@ class KtpRequestEvent(AppendOnlyModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
     )
     actor_username = models.CharField(_("username"), max_length=150, blank=True)
-    office = models.ForeignKey("offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    station = models.ForeignKey("accounts.Station", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey("offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    station = models.ForeignKey("accounts.Station", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("station"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -96,7 +96,7 @@ class RecordingSession(models.Model):
     packet_id = models.UUIDField(_("packet"), default=uuid.uuid4, unique=True, editable=False)
     request_id = models.UUIDField(_("e-KTP request"), default=uuid.uuid4, unique=True, editable=False)
     resident = models.ForeignKey("population.Resident", on_delete=models.PROTECT, related_name="recording_sessions", verbose_name=_("resident"))
-    nik = models.CharField("NIK", max_length=16, db_index=True)
+    nik = models.CharField(_("NIK"), max_length=16, db_index=True)
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="recording_sessions", verbose_name=_("office"))
     kecamatan_code = models.CharField(_("kecamatan of the resident"), max_length=8)
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recording_sessions", verbose_name=_("operator"))
@@ -107,8 +107,8 @@ class RecordingSession(models.Model):
     # Only the simulator uses it: which synthetic person stands at the devices (default: the NIK).
     device_subject = models.CharField(_("simulated subject"), max_length=64, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -132,13 +132,13 @@ class RecordingCapture(models.Model):
     (geometry, quality figures) is kept in the clear."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    session = models.ForeignKey(RecordingSession, on_delete=models.CASCADE, related_name="captures")
+    session = models.ForeignKey(RecordingSession, on_delete=models.CASCADE, related_name="captures", verbose_name=_("session"))
     slot = models.CharField(_("slot"), max_length=16)
     sealed = models.BinaryField(_("sealed capture"), blank=True, default=b"")
     image_format = models.CharField(_("image format"), max_length=8, blank=True)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    dpi = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0, verbose_name=_("width"))
+    height = models.PositiveIntegerField(default=0, verbose_name=_("height"))
+    dpi = models.PositiveIntegerField(default=0, verbose_name=_("dpi"))
     quality = models.JSONField(_("quality figures"), default=dict, blank=True)
     problems = models.JSONField(_("quality problems"), default=list, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
@@ -150,8 +150,8 @@ class RecordingCapture(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["session", "slot"]

@@ -19,7 +19,7 @@ from adminduk.audit.actions import record
 
 from . import previews, recording
 from .devices import adapter_for
-from .devices.simulator import CONDITIONS
+from .devices.simulator import CONDITION_CHOICES, CONDITIONS
 from .forms import CallForm, DemographicsForm, ExceptionForm
 from .models import KtpRequest, RecordingCapture, RecordingSession
 from .slots import SLOTS, exception_choices
@@ -101,7 +101,7 @@ def _render_session(request, session, *, data_form=None, status=200, error=""):
         "slots": _slot_views(session) if session.state == RecordingSession.State.OPEN else [],
         "outstanding": recording.outstanding(session) if session.state == RecordingSession.State.OPEN else [],
         "ktp_request": ktp_request,
-        "conditions": CONDITIONS,
+        "conditions": CONDITION_CHOICES,
         "simulated": recording.simulated_devices(),
         "has_captures": session.state == RecordingSession.State.OPEN and session.captures.exists(),
         "error": error,
@@ -135,7 +135,7 @@ def _slot_response(request, session, slot_name, error=""):
         return redirect(f"{redirect('enrollment:session', pk=session.pk).url}#slot-{slot_name}")
     session.refresh_from_db()
     row = session.captures.select_related("approved_by").filter(slot=slot_name).first()
-    context = {"item": _slot_view(session, slot, row), "session": session, "outstanding": recording.outstanding(session), "conditions": CONDITIONS, "slot_error": error, "oob": True}
+    context = {"item": _slot_view(session, slot, row), "session": session, "outstanding": recording.outstanding(session), "conditions": CONDITION_CHOICES, "slot_error": error, "oob": True}
     return render(request, "enrollment/partials/slot.html", context)
 
 

@@ -28,7 +28,7 @@ class Resident(models.Model):
     before/after of every change in ResidentEvent."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    nik = models.CharField("NIK", max_length=16, unique=True)
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
     full_name = models.CharField(_("full name"), max_length=120)
     birth_place = models.CharField(_("place of birth"), max_length=60)
     birth_date = models.DateField(_("date of birth"))
@@ -50,13 +50,13 @@ class Resident(models.Model):
     kelurahan = models.ForeignKey(
         Kelurahan, on_delete=models.PROTECT, related_name="residents", verbose_name=_("kelurahan/desa"), db_index=False
     )
-    rw = models.CharField("RW", max_length=3)
-    rt = models.CharField("RT", max_length=3)
+    rw = models.CharField(_("RW"), max_length=3)
+    rt = models.CharField(_("RT"), max_length=3)
     address = models.CharField(_("address"), max_length=200)
     life_status = models.CharField(_("life status"), max_length=8, choices=LifeStatus.choices, default=LifeStatus.HIDUP)
     died_on = models.DateField(_("date of death"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["nik"]
@@ -101,8 +101,8 @@ class Family(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kk_number = models.CharField(_("KK number"), max_length=16, unique=True)
     kelurahan = models.ForeignKey(Kelurahan, on_delete=models.PROTECT, related_name="families", verbose_name=_("kelurahan/desa"))
-    rw = models.CharField("RW", max_length=3)
-    rt = models.CharField("RT", max_length=3)
+    rw = models.CharField(_("RW"), max_length=3)
+    rt = models.CharField(_("RT"), max_length=3)
     address = models.CharField(_("address"), max_length=200)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
     issued_on = models.DateField(_("date of issue"))
@@ -110,8 +110,8 @@ class Family(models.Model):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes", verbose_name=_("superseded by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["kk_number"]
@@ -131,8 +131,8 @@ class Family(models.Model):
 
 
 class FamilyMember(models.Model):
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members")
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="memberships")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members", verbose_name=_("family"))
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("resident"))
     relationship = models.PositiveSmallIntegerField(_("relationship to head (SHDK)"), choices=Relationship.choices)
 
     class Meta:
@@ -167,7 +167,7 @@ class ResidentEvent(AppendOnlyModel):
         FAMILY_CHANGED = "family_changed", _("family card changed")
 
     id = models.BigAutoField(primary_key=True)
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="events")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="events", verbose_name=_("resident"))
     kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
     occurred_on = models.DateField(_("date of event"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -194,12 +194,14 @@ class SerialCounter(models.Model):
         NIK = "nik", "NIK"
         KK = "kk", "KK"
 
-    kind = models.CharField(max_length=3, choices=Kind.choices)
-    prefix = models.CharField(max_length=12)
-    last_serial = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=3, choices=Kind.choices, verbose_name=_("kind"))
+    prefix = models.CharField(max_length=12, verbose_name=_("prefix"))
+    last_serial = models.PositiveIntegerField(default=0, verbose_name=_("last serial"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "prefix"], name="unique_serial_counter")]
+        verbose_name = _("serial counter")
+        verbose_name_plural = _("serial counters")
 
     def __str__(self):
         return f"{self.kind} {self.prefix}: {self.last_serial:04d}"

@@ -28,14 +28,16 @@ class StageResult(models.Model):
     id = models.BigAutoField(primary_key=True)
     packet_id = models.UUIDField(_("packet"), db_index=True)
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
-    request = models.ForeignKey("enrollment.KtpRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey("enrollment.KtpRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("request"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["packet_id", "id"]
         constraints = [models.UniqueConstraint(fields=["packet_id", "stage"], name="one_result_per_packet_stage")]
+        verbose_name = _("stage result")
+        verbose_name_plural = _("stage results")
 
     def __str__(self):
         return f"{self.packet_id} {self.stage}: {self.outcome}"
@@ -62,14 +64,14 @@ class Adjudication(models.Model):
     # [{"request_id", "nik", "score", "modality_scores", "checks": ["biometric", "same_nik", "demographic"]}]
     candidates = models.JSONField(_("candidates"), default=list)
     checks = models.JSONField(_("checks that fired"), default=list)
-    kecamatan_code = models.CharField(max_length=8, db_index=True)
+    kecamatan_code = models.CharField(max_length=8, db_index=True, verbose_name=_("kecamatan code"))
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN, db_index=True)
     decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["created_at"]
@@ -84,14 +86,18 @@ class RequestDemographics(models.Model):
     """The fields the demographic check compares, kept per central request (opened once from the
     packet) so the check is a query, not a decryption of every earlier packet."""
 
-    request = models.OneToOneField("enrollment.KtpRequest", primary_key=True, on_delete=models.PROTECT, related_name="demographics")
-    nik = models.CharField("NIK", max_length=16, db_index=True)
+    request = models.OneToOneField("enrollment.KtpRequest", primary_key=True, on_delete=models.PROTECT, related_name="demographics", verbose_name=_("request"))
+    nik = models.CharField(_("NIK"), max_length=16, db_index=True)
     full_name = models.CharField(_("full name"), max_length=120)
-    name_key = models.CharField(max_length=120)
+    name_key = models.CharField(max_length=120, verbose_name=_("name key"))
     birth_date = models.DateField(_("birth date"), db_index=True)
     mother_name = models.CharField(_("mother's name"), max_length=120, blank=True)
-    mother_key = models.CharField(max_length=120, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    mother_key = models.CharField(max_length=120, blank=True, verbose_name=_("mother key"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("request demographics")
+        verbose_name_plural = _("request demographics")
 
     def __str__(self):
         return f"{self.nik} {self.full_name}"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from adminduk.core.admin import ReadOnlyAdmin
 
@@ -28,9 +29,13 @@ class KecamatanAdmin(ReadOnlyAdmin):
 
 @admin.register(Kelurahan)
 class KelurahanAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name", "kecamatan", "kind"]
+    list_display = ["code", "name", "kecamatan", "village_kind"]
     search_fields = ["code", "name"]
     list_select_related = ["kecamatan"]
+
+    @admin.display(description=_("kind"))
+    def village_kind(self, kelurahan):
+        return kelurahan.kind  # kelurahan, desa or desa adat: the Indonesian terms in both languages
 
 
 @admin.register(RukunWarga)

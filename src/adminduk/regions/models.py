@@ -23,7 +23,7 @@ class Regency(models.Model):
 
     code = models.CharField(_("code"), max_length=5, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="regencies")
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="regencies", verbose_name=_("province"))
 
     class Meta:
         ordering = ["code"]
@@ -41,7 +41,7 @@ class Regency(models.Model):
 class Kecamatan(models.Model):
     code = models.CharField(_("code"), max_length=8, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
-    regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="kecamatan_set")
+    regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="kecamatan_set", verbose_name=_("regency"))
 
     class Meta:
         ordering = ["code"]
@@ -61,7 +61,7 @@ class Kelurahan(models.Model):
 
     code = models.CharField(_("code"), max_length=13, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="kelurahan_set")
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="kelurahan_set", verbose_name=_("kecamatan"))
 
     class Meta:
         ordering = ["code"]
@@ -77,7 +77,7 @@ class Kelurahan(models.Model):
 
 
 class RukunWarga(models.Model):
-    kelurahan = models.ForeignKey(Kelurahan, on_delete=models.PROTECT, related_name="rw_set")
+    kelurahan = models.ForeignKey(Kelurahan, on_delete=models.PROTECT, related_name="rw_set", verbose_name=_("kelurahan/desa"))
     number = models.CharField(_("RW"), max_length=3)
 
     class Meta:
@@ -93,7 +93,7 @@ class RukunWarga(models.Model):
 
 
 class RukunTetangga(models.Model):
-    rw = models.ForeignKey(RukunWarga, on_delete=models.PROTECT, related_name="rt_set")
+    rw = models.ForeignKey(RukunWarga, on_delete=models.PROTECT, related_name="rt_set", verbose_name=_("RW"))
     number = models.CharField(_("RT"), max_length=3)
 
     class Meta:

@@ -15,12 +15,16 @@ class LoadResult:
     kabupaten_kota: int = 0
     kecamatan: int = 0
     kelurahan_desa: int = 0
+    historical_provinsi: int = 0  # kept for old NIKs (e.g. 54 Timor Timur), not a current provinsi
 
     def __str__(self):
-        return (
-            f"{self.provinsi} provinsi, {self.kabupaten_kota} kabupaten/kota, "
-            f"{self.kecamatan} kecamatan, {self.kelurahan_desa} kelurahan/desa"
+        text = (
+            f"{self.provinsi:,} provinsi, {self.kabupaten_kota:,} kabupaten/kota, "
+            f"{self.kecamatan:,} kecamatan, {self.kelurahan_desa:,} kelurahan/desa"
         )
+        if self.historical_provinsi:
+            text += f" (and {self.historical_provinsi} former provinsi kept for old NIKs)"
+        return text
 
 
 def _upsert(model, objects):
@@ -48,10 +52,10 @@ def load_regions(rows: Sequence[codes.RegionRow], *, villages_under: str | None 
             raise ValueError(f"{row.code} {row.name}: its parent region {parent} is not in the list")
 
     result = LoadResult()
-    result.provinsi = _upsert(
+    result.provinsi = _upsert(Province, [Province(code=r.code, name=r.name) for r in by_level[codes.Level.PROVINSI]])
+    result.historical_provinsi = _upsert(
         Province,
-        [Province(code=r.code, name=r.name) for r in by_level[codes.Level.PROVINSI]]
-        + [
+        [
             Province(code=code, name=name, is_historical=True)
             for code, name in codes.HISTORICAL_PROVINCES.items()
             if code not in known

@@ -13,6 +13,8 @@ from django.db import transaction
 
 from adminduk.accounts import stations
 from adminduk.accounts.models import Station
+from adminduk.core.envfile import ENV_FILE_NAME, write_env_file
+from adminduk.core.processes import start_child, stop_children
 from adminduk.enrollment import sealing
 from adminduk.offices.models import Office
 
@@ -28,14 +30,7 @@ class DemoNode:
     processes: list = field(default_factory=list)
 
     def stop(self):
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_children(self.processes)
 
 
 def node_environment(data_dir: Path, station: Station) -> dict:
@@ -83,6 +78,9 @@ def prepare_demo_node(*, central_url: str, office_code: str = DEMO_NODE_OFFICE, 
     )
     if result.returncode != 0:
         raise RuntimeError(f"setting up the demo node failed:\n{result.stdout}\n{result.stderr}")
+    # `ADMINDUK_DATA_DIR=<data_dir> adminduk node status` then needs nothing else (adminduk.cli).
+    keys = ("ADMINDUK_MODE", "ADMINDUK_ROLE", "ADMINDUK_DATA_DIR", "DATABASE_URL", "ADMINDUK_STATION_ID", "ADMINDUK_KEY_DIR", "ADMINDUK_CENTRAL_PUBLIC_KEY")
+    write_env_file(data_dir / ENV_FILE_NAME, {k: env[k] for k in keys}, comment="Written by `adminduk demo`: the demo node's configuration (see README).")
     return DemoNode(office=office, station=station, data_dir=data_dir, url=f"http://{addr}/")
 
 
@@ -90,9 +88,9 @@ def start_demo_node(node: DemoNode, *, addr: str = "localhost:8001", interval: f
     """Start the node's web server, its sync loop and its task consumer as child processes."""
     env = node_environment(node.data_dir, node.station)
     log = open(node.data_dir / "node.log", "ab")  # noqa: SIM115 - closed with the process
-    node.processes.append(subprocess.Popen(adminduk_command("runserver", addr, "--noreload"), env=env, stdout=log, stderr=subprocess.STDOUT))
+    node.processes.append(start_child(adminduk_command("runserver", addr, "--noreload"), env=env, stdout=log, stderr=subprocess.STDOUT))
     node.processes.append(
-        subprocess.Popen(
+        start_child(
             adminduk_command("node", "run", "--interval", str(interval), "--max-backoff", str(4 * interval)),
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )

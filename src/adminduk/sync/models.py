@@ -15,7 +15,7 @@ class OutboxPacket(models.Model):
     kind = models.CharField(_("kind"), max_length=20)
     body = models.BinaryField(_("sealed packet"))
     size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     attempts = models.PositiveIntegerField(_("delivery attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
@@ -24,7 +24,7 @@ class OutboxPacket(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -51,12 +51,12 @@ class InboxPacket(models.Model):
     kind = models.CharField(_("kind"), max_length=20)
     body = models.BinaryField(_("sealed packet"))
     size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
     device_time = models.DateTimeField(_("device time"))
     received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.RECEIVED, db_index=True)
     state_detail = models.CharField(_("detail"), max_length=300, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["received_at", "id"]
@@ -77,7 +77,7 @@ class RejectedDelivery(models.Model):
     code = models.CharField(_("code"), max_length=40)
     reason = models.CharField(_("reason"), max_length=300)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
-    remote_address = models.GenericIPAddressField(null=True, blank=True)
+    remote_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("remote address"))
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -131,7 +131,7 @@ class NodeState(models.Model):
     station_id = models.UUIDField(_("station"), null=True, blank=True)
     cursor = models.CharField(_("pull cursor"), max_length=400, blank=True)
     master_digest = models.CharField(_("master data version"), max_length=64, blank=True)
-    synced_usernames = models.JSONField(default=list, blank=True)
+    synced_usernames = models.JSONField(default=list, blank=True, verbose_name=_("synced usernames"))
     link_state = models.CharField(_("link"), max_length=10, choices=Link.choices, default=Link.UNKNOWN)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
@@ -142,7 +142,7 @@ class NodeState(models.Model):
     max_batch_bytes = models.PositiveIntegerField(_("largest batch the central accepts"), default=0)
     batch_bytes = models.PositiveIntegerField(_("current batch size (bytes)"), default=0)
     throughput = models.FloatField(_("measured throughput (bytes/s)"), default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("node sync state")

@@ -18,6 +18,7 @@ import io
 import math
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageDraw, ImageFilter
 
 from adminduk.biometrics import templates
@@ -26,6 +27,13 @@ from .. import quality
 from .base import Camera, Capture, FingerprintScanner, IrisScanner, SignaturePad
 
 CONDITIONS = ("good", "blurred", "dark", "low_resolution")
+# (code, label) for the simulator's "condition of the next capture" choice on the station page.
+CONDITION_CHOICES = (
+    ("good", _("good")),
+    ("blurred", _("blurred")),
+    ("dark", _("too dark")),
+    ("low_resolution", _("low resolution")),
+)
 # Template noise per capture: sigma 0.04 in 128 dimensions puts a capture at cosine ~0.91 from
 # the latent identity, so two captures of one person are ~0.83 apart.
 TEMPLATE_NOISE = 0.04

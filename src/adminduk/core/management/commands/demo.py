@@ -1,19 +1,41 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from adminduk.core import demo
+from adminduk.core.envfile import ENV_FILE_NAME, write_env_file
+from adminduk.core.processes import sigterm_as_keyboard_interrupt, start_child, stop_children
 
 
 def start_task_consumer() -> subprocess.Popen:
     """`adminduk run_huey` for this central, logging to DATA_DIR/tasks.log."""
     log = open(settings.DATA_DIR / "tasks.log", "ab")  # noqa: SIM115 - closed with the process
     env = {**os.environ, "ADMINDUK_MODE": settings.MODE, "ADMINDUK_ROLE": "central", "ADMINDUK_DATA_DIR": str(settings.DATA_DIR)}
-    return subprocess.Popen([sys.executable, "-m", "adminduk", "run_huey", "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    return start_child([sys.executable, "-m", "adminduk", "run_huey", "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def write_demo_env_file() -> Path:
+    """DATA_DIR/adminduk.env: every `adminduk` command run with this data directory (by default
+    ./var, so from the repository root) is a command of the demo central (adminduk.cli)."""
+    values = {"ADMINDUK_MODE": settings.MODE, "ADMINDUK_ROLE": "central", "ADMINDUK_DATA_DIR": str(settings.DATA_DIR)}
+    if os.environ.get("DATABASE_URL"):
+        values["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    path = settings.DATA_DIR / ENV_FILE_NAME
+    write_env_file(path, values, comment="Written by `adminduk demo`: the demo central's configuration (see README).")
+    return path
+
+
+def shown_path(path: Path) -> str:
+    """`path` relative to the current directory when it lies below it (shorter to copy)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 class Command(BaseCommand):
@@ -31,7 +53,9 @@ class Command(BaseCommand):
             raise CommandError("--residents must be at least 1")
         if settings.MODE == "production":
             raise CommandError("the demo refuses to run with ADMINDUK_MODE=production")
+        sigterm_as_keyboard_interrupt()
         demo.prepare_demo(residents=residents, stdout=self.stdout)
+        write_demo_env_file()
         host, _, port = addr.rpartition(":")
         base = f"http://{host or '127.0.0.1'}:{port}"
         lines = [
@@ -62,20 +86,20 @@ class Command(BaseCommand):
                 f"  sync page  {node.url}sinkronisasi/node/    central's view: {base}/sinkronisasi/central/",
                 f"  data       {node.data_dir}   log: {node.data_dir / 'node.log'}",
                 f"  station    {node.station.pk}",
-                f"  CLI        ADMINDUK_MODE=demo ADMINDUK_ROLE=node ADMINDUK_DATA_DIR={node.data_dir} "
-                f"DATABASE_URL=sqlite:///{node.data_dir / 'adminduk.sqlite3'} .venv/bin/adminduk node status",
+                f"  CLI        ADMINDUK_DATA_DIR={shown_path(node.data_dir)} .venv/bin/adminduk node status",
                 "",
             ]
         self.stdout.write("\n".join(lines))
         if not no_serve:
             # The central's processing pipeline runs on its own consumer (Huey on SQLite).
-            worker = start_task_consumer()
-            if node is not None:
-                node_demo.start_demo_node(node, addr=node_addr)
+            children = []
             try:
-                call_command("runserver", addr, use_reloader=False)
-            finally:
-                worker.terminate()
+                children.append(start_task_consumer())
                 if node is not None:
-                    node.stop()
-                worker.wait(timeout=10)
+                    node_demo.start_demo_node(node, addr=node_addr)
+                call_command("runserver", addr, use_reloader=False)
+            except KeyboardInterrupt:
+                pass  # Ctrl-C or SIGTERM: stop everything below, then end normally
+            finally:
+                stop_children([*children, *(node.processes if node is not None else [])])
+                self.stdout.write("adminduk demo stopped (central, task consumer, node web and node sync).")

@@ -129,6 +129,9 @@ CASES = {
     "adminduk node run": (["node", "run", "--interval", "1"], NODE_DIR, "interrupt"),
     "adminduk run_huey": (["run_huey"], {}, "interrupt"),
     "adminduk totp USERNAME": (["totp", "admin"], {}, "ok"),
+    "adminduk audit verify": (["audit", "verify"], {}, "ok"),
+    # The demo runs on SQLite, which has no roles: refused with one line.
+    "adminduk audit grant-app-role --role adminduk_app": (["audit", "grant-app-role", "--role", "adminduk_app"], {}, "refused"),
     "adminduk demo": None,  # test_demo_stops_every_process_it_started
 }
 

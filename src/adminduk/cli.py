@@ -34,7 +34,7 @@ def _configure(argv: list[str]) -> None:
     if command in STANDALONE_COMMANDS and not os.environ.get("ADMINDUK_MODE") and not os.environ.get("ADMINDUK_SECRET_KEY"):
         # Nothing is signed and nothing stored: a throwaway key and a throwaway data directory
         # (no ./var is created wherever the command is run).
-        os.environ["ADMINDUK_SECRET_KEY"] = secrets.token_urlsafe(32)
+        os.environ["ADMINDUK_SECRET_KEY"] = secrets.token_urlsafe(64)
         scratch = tempfile.mkdtemp(prefix="adminduk-")
         atexit.register(shutil.rmtree, scratch, ignore_errors=True)
         os.environ["ADMINDUK_DATA_DIR"] = scratch

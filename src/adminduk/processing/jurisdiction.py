@@ -13,6 +13,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,7 +122,10 @@ def decide_outside_home(review: OutsideHomeReview, decision: str, *, reason: str
     return review
 
 
-def _resume(packet_id) -> None:
-    from . import tasks  # tasks imports the pipeline, which imports this module
+# Sent when an accepted packet may go on; processing.tasks (loaded at start by the app config)
+# enqueues it. A signal, because the tasks module sits above this one (it imports the pipeline).
+review_accepted = Signal()
 
-    tasks.enqueue_packet(packet_id)
+
+def _resume(packet_id) -> None:
+    review_accepted.send(sender=OutsideHomeReview, packet_id=packet_id)

@@ -73,3 +73,10 @@ def save_dedup_index() -> None:
         from adminduk.biometrics.gallery import faiss_matcher
 
         faiss_matcher().save()
+
+
+def _on_review_accepted(sender, packet_id, **kwargs):
+    enqueue_packet(packet_id)
+
+
+jurisdiction.review_accepted.connect(_on_review_accepted, dispatch_uid="processing.review_accepted")

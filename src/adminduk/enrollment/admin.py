@@ -66,7 +66,8 @@ class RecordingSessionAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
 class RecordingCaptureAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ["session", "slot_name", "attempts", "exception_code", "approved_by", "updated_at"]
     list_filter = ["exception_code"]
-    exclude = ["sealed"]  # sealed bytes are of no use to a person and stay out of the page
+    exclude = ["sealed", "slot"]  # sealed bytes are of no use to a person; the slot shows by its label
+    readonly_fields = ["slot_name"]
     list_select_related = ["session", "approved_by"]
     audit_object_type = "recording_capture"
     audit_kecamatan = "session.kecamatan_code"

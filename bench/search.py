@@ -138,7 +138,7 @@ def run(args) -> int:
         scoped = Resident.objects.filter(kelurahan__kecamatan=kecamatan_code)  # as scoping.residents_for
         parsed = search.parse_query(query, birth, today=today)
         t = time.perf_counter()
-        outcome = search.search_names(scoped, parsed)
+        outcome = search.search_names(scoped, parsed, areas=[kecamatan_code])
         indexed.append((time.perf_counter() - t) * 1000)
         ids = [m.resident_id for m in outcome.matches]
         found_index += full_name in {m.full_name for m in outcome.matches} and bool(ids)

@@ -32,6 +32,11 @@ class Scope:
     def covers(self, kecamatan_code: str) -> bool:
         return kecamatan_code[:5] in self.regency_codes or kecamatan_code in self.kecamatan_codes
 
+    @property
+    def area_codes(self) -> list[str]:
+        """The kab/kota and kecamatan codes covered, e.g. for population.search's index keys."""
+        return sorted(self.regency_codes | self.kecamatan_codes)
+
     def q(self, kecamatan_field: str) -> Q:
         """A filter on a field holding a kecamatan code (e.g. "kelurahan__kecamatan")."""
         if self.is_empty:

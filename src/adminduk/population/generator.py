@@ -33,7 +33,7 @@ from django.utils import timezone
 from adminduk.regions import codes as region_codes
 from adminduk.regions.models import Kecamatan, Kelurahan, Regency, RukunTetangga, RukunWarga
 
-from . import rules
+from . import name_index, rules
 from .choices import (
     BloodType,
     Citizenship,
@@ -958,6 +958,11 @@ class _SqliteWriter(_Writer):
             cursor.execute("PRAGMA cache_size")
             self.cache_size = cursor.fetchone()[0]
             cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB
+
+    def write_rows(self, chunk: Chunk) -> None:
+        # The name index in bulk, not by the row trigger (several times faster at a million).
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor, name_index.sqlite_bulk_insert(cursor):
+            super().write_rows(chunk)
 
     def rows(self, cursor, table_and_columns, rows):
         table, columns = table_and_columns

@@ -23,6 +23,7 @@ never leaves the user's jurisdiction.
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -138,9 +139,26 @@ def score(query: NameQuery, full_name: str) -> float:
     return 0.85 * (sum(per_word) / len(per_word)) + 0.15 * fuzz.token_sort_ratio(query.text, name)
 
 
-def search_names(residents: QuerySet, query: NameQuery, *, limit: int = RESULT_LIMIT) -> NameSearchResult:
-    """The best `limit` matches among `residents` (already limited to the user's jurisdiction)."""
+def area_of(code: str) -> str:
+    """A kab/kota ("72.71") or kecamatan ("72.71.08") code as the index key of its residents
+    (migration 0005); ValueError for anything else."""
+    if re.fullmatch(r"\d{2}\.\d{2}", code):
+        return "~r" + code
+    if re.fullmatch(r"\d{2}\.\d{2}\.\d{2}", code):
+        return "~k" + code
+    raise ValueError(f"an area is a kab/kota or kecamatan code, not {code!r}")
+
+
+def search_names(residents: QuerySet, query: NameQuery, *, areas: Iterable[str] = (), limit: int = RESULT_LIMIT) -> NameSearchResult:
+    """The best `limit` matches among `residents` (already limited to the user's jurisdiction).
+
+    `areas`: the kab/kota and kecamatan codes that jurisdiction covers (accounts.scoping's
+    Scope.area_codes). The index then finds only residents of those areas, so a common name
+    costs what it costs in one kecamatan, not in the whole registry; `residents` still decides
+    who may be seen. Without areas the index looks across the whole registry."""
+    keys = [area_of(code) for code in sorted(set(areas))]
     candidates = residents.order_by()
+    year = query.birth_date.year if query.birth_date else query.birth_year
     if query.birth_date:
         candidates = candidates.filter(birth_date=query.birth_date)
     elif query.birth_year:
@@ -148,9 +166,9 @@ def search_names(residents: QuerySet, query: NameQuery, *, limit: int = RESULT_L
             birth_date__gte=dt.date(query.birth_year, 1, 1), birth_date__lte=dt.date(query.birth_year, 12, 31)
         )
     if connection.vendor == "postgresql":
-        rows = _postgres_candidates(candidates, query)
+        rows = _postgres_candidates(candidates, query, keys, year)
     elif connection.vendor == "sqlite":
-        rows = _sqlite_candidates(candidates, query)
+        rows = _sqlite_candidates(candidates, query, keys, year)
     else:
         raise NotImplementedError(f"name search supports PostgreSQL and SQLite, not {connection.vendor}")
     truncated = len(rows) > CANDIDATE_LIMIT
@@ -158,14 +176,18 @@ def search_names(residents: QuerySet, query: NameQuery, *, limit: int = RESULT_L
     return NameSearchResult(query, ranked[:limit], truncated)
 
 
-def _postgres_candidates(candidates: QuerySet, query: NameQuery) -> list[tuple]:
-    column = f'{connection.ops.quote_name(candidates.model._meta.db_table)}."full_name"'
+def _postgres_candidates(candidates: QuerySet, query: NameQuery, areas: list[str], year: int | None) -> list[tuple]:
+    table = connection.ops.quote_name(candidates.model._meta.db_table)
+    keys = f"adminduk_name_keys({table}.full_name, {table}.kelurahan_id, {table}.birth_date)"
     near = _postgres_vocabulary_near(query.words)
-    for word in query.words:
-        variants = word_variants(word, near[word]) + prefixed_words(word, near[word])
-        candidates = candidates.filter(
-            RawSQL(f"adminduk_name_words({column}) && %s::text[]", [variants], output_field=BooleanField())
-        )
+    # Every condition on the same indexed expression: PostgreSQL answers them in one GIN scan.
+    conditions = [(f"{keys} && %s::text[]", word_variants(word, near[word]) + prefixed_words(word, near[word])) for word in query.words]
+    if areas:
+        conditions.append((f"{keys} && %s::text[]", areas))
+    if year:
+        conditions.append((f"{keys} @> %s::text[]", [f"~y{year}"]))
+    for sql, values in conditions:
+        candidates = candidates.filter(RawSQL(sql, [values], output_field=BooleanField()))
     return list(candidates.values_list("pk", "full_name")[: CANDIDATE_LIMIT + 1])
 
 
@@ -255,7 +277,7 @@ def _ensure_sqlite_statistics() -> None:
             cursor.execute("ANALYZE regions_kelurahan")
 
 
-def _sqlite_candidates(candidates: QuerySet, query: NameQuery) -> list[tuple]:
+def _sqlite_candidates(candidates: QuerySet, query: NameQuery, areas: list[str], year: int | None) -> list[tuple]:
     _ensure_sqlite_statistics()
     groups = []
     for word in query.words:
@@ -263,6 +285,10 @@ def _sqlite_candidates(candidates: QuerySet, query: NameQuery) -> list[tuple]:
         # The word itself also as a prefix (as pg_trgm's word similarity lets "budi" find "budiman").
         terms = [_fts_term(word, prefix=len(word) >= MIN_LETTERS)] + [_fts_term(v) for v in variants[1:]]
         groups.append("(" + " OR ".join(terms) + ")")
+    if areas:  # the index keys without dots (migration 0005)
+        groups.append("(" + " OR ".join(_fts_term(area.replace(".", "")) for area in areas) + ")")
+    if year:
+        groups.append(_fts_term(f"~y{year}"))
     table = connection.ops.quote_name(candidates.model._meta.db_table)
     in_index = RawSQL(
         f"{table}.rowid IN (SELECT rowid FROM population_resident_name WHERE population_resident_name MATCH %s)",
@@ -273,17 +299,7 @@ def _sqlite_candidates(candidates: QuerySet, query: NameQuery) -> list[tuple]:
 
 
 def rebuild_name_index() -> None:
-    """Rebuild the word table (and on SQLite the FTS5 index) from population_resident, e.g.
-    after a restore that bypassed the triggers. The SQLite index is keyed by rowid, which
-    SQLite keeps across VACUUM for these tables; run this if a tool ever renumbered them."""
-    from importlib import import_module
+    """See population.name_index.rebuild_name_index."""
+    from . import name_index
 
-    migration = import_module("adminduk.population.migrations.0003_resident_name_search")
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM population_name_word")
-        if connection.vendor == "sqlite":
-            cursor.execute("INSERT INTO population_resident_name (population_resident_name) VALUES ('delete-all')")
-            cursor.execute("INSERT INTO population_resident_name (rowid, full_name) SELECT rowid, full_name FROM population_resident")
-            cursor.execute(migration.SQLITE_FORWARD[-1])
-        elif connection.vendor == "postgresql":
-            cursor.execute(migration.POSTGRES_FORWARD[-1])
+    name_index.rebuild_name_index()

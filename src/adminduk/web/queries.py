@@ -143,16 +143,17 @@ class NameSearch:
         return self.result is not None and not self.residents
 
 
-def search_by_name(name: str, birth: str, on: dt.date, residents: QuerySet) -> NameSearch:
-    """Rank the residents (the user's jurisdiction) whose name matches; two queries besides
-    the index lookup: candidates, then the shown rows with their kelurahan and kecamatan."""
+def search_by_name(name: str, birth: str, on: dt.date, residents: QuerySet, areas: Iterable[str] = ()) -> NameSearch:
+    """Rank the residents (the user's jurisdiction, covering `areas`) whose name matches; two
+    queries besides the index lookup: candidates, then the shown rows with their kelurahan and
+    kecamatan."""
     if not (name.strip() or birth.strip()):
         return NameSearch(name, birth)
     try:
         query = search.parse_query(name, birth, today=on)
     except search.SearchError as exc:
         return NameSearch(name, birth, error=exc.message, error_code=exc.code)
-    result = search.search_names(residents, query)
+    result = search.search_names(residents, query, areas=areas)
     ids = [m.resident_id for m in result.matches]
     rows = residents.filter(pk__in=ids).select_related("kelurahan__kecamatan").in_bulk()
     return NameSearch(name, birth, result=result, residents=tuple(rows[pk] for pk in ids if pk in rows))

@@ -92,7 +92,8 @@ def _search_response(request, fragment: str, context: dict, status: int = 200):
 
 def _name_search(request):
     residents = scoping.residents_for(request.user, Permission.SEARCH_RESIDENT)
-    outcome = queries.search_by_name(request.GET.get("nama", ""), request.GET.get("lahir", ""), timezone.localdate(), residents)
+    areas = scoping.scope_of(request.user).area_codes  # narrows the index to the jurisdiction
+    outcome = queries.search_by_name(request.GET.get("nama", ""), request.GET.get("lahir", ""), timezone.localdate(), residents, areas)
     if outcome.result is not None:
         query = outcome.result.query
         record(

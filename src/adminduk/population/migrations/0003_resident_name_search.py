@@ -46,13 +46,25 @@ def _remove_words(column: str) -> str:
     )
 
 
+# The insert trigger by itself: the generator's bulk path (population.name_index) drops it for
+# the length of one chunk's transaction and fills the index in two statements instead.
+SQLITE_INSERT_TRIGGER = (
+    "CREATE TRIGGER population_resident_name_ai AFTER INSERT ON population_resident BEGIN "
+    "INSERT INTO population_resident_name (rowid, full_name) VALUES (new.rowid, new.full_name);"
+    f"{_add_words('new.full_name')} END"
+)
+
+
+def sqlite_words_of(column: str) -> str:
+    """SQL: the words of `column` as the index splits them (a json_each table source)."""
+    return _words_of(column)
+
+
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE population_resident_name USING fts5("
     "full_name, content='', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2')",
     "CREATE TABLE population_name_word (word TEXT NOT NULL PRIMARY KEY, residents INTEGER NOT NULL) WITHOUT ROWID",
-    "CREATE TRIGGER population_resident_name_ai AFTER INSERT ON population_resident BEGIN "
-    "INSERT INTO population_resident_name (rowid, full_name) VALUES (new.rowid, new.full_name);"
-    f"{_add_words('new.full_name')} END",
+    SQLITE_INSERT_TRIGGER,
     "CREATE TRIGGER population_resident_name_ad AFTER DELETE ON population_resident BEGIN "
     "INSERT INTO population_resident_name (population_resident_name, rowid, full_name) "
     "VALUES ('delete', old.rowid, old.full_name);"

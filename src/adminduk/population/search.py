@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process
@@ -157,20 +157,31 @@ def search_names(residents: QuerySet, query: NameQuery, *, areas: Iterable[str] 
     costs what it costs in one kecamatan, not in the whole registry; `residents` still decides
     who may be seen. Without areas the index looks across the whole registry."""
     keys = [area_of(code) for code in sorted(set(areas))]
-    candidates = residents.order_by()
     year = query.birth_date.year if query.birth_date else query.birth_year
+    born = Q()
     if query.birth_date:
-        candidates = candidates.filter(birth_date=query.birth_date)
+        born = Q(birth_date=query.birth_date)
     elif query.birth_year:
-        candidates = candidates.filter(
-            birth_date__gte=dt.date(query.birth_year, 1, 1), birth_date__lte=dt.date(query.birth_year, 12, 31)
-        )
+        born = Q(birth_date__gte=dt.date(query.birth_year, 1, 1), birth_date__lte=dt.date(query.birth_year, 12, 31))
+    candidates = residents.order_by().filter(born)
     if connection.vendor == "postgresql":
-        rows = _postgres_candidates(candidates, query, keys, year)
+        find = _postgres_candidates
     elif connection.vendor == "sqlite":
-        rows = _sqlite_candidates(candidates, query, keys, year)
+        find = _sqlite_candidates
     else:
         raise NotImplementedError(f"name search supports PostgreSQL and SQLite, not {connection.vendor}")
+    if keys:
+        # The index alone first: joined with the jurisdiction's own filter (a join with the
+        # kelurahan table), the planner ANDs the index with the address index, reading every
+        # resident of the kecamatan. Then the jurisdiction's filter on these rows only.
+        rows = find(candidates.model._default_manager.order_by().filter(born), query, keys, year)
+        allowed = set(candidates.filter(pk__in=[pk for pk, _name in rows]).values_list("pk", flat=True))
+        if len(allowed) < len(rows):
+            # The areas reach beyond `residents`: the complete candidates are the allowed ones;
+            # a truncated set is asked again within `residents`.
+            rows = [row for row in rows if row[0] in allowed] if len(rows) <= CANDIDATE_LIMIT else find(candidates, query, keys, year)
+    else:
+        rows = find(candidates, query, keys, year)
     truncated = len(rows) > CANDIDATE_LIMIT
     ranked = sorted((Match(pk, name, score(query, name)) for pk, name in rows[:CANDIDATE_LIMIT]), key=lambda m: (-m.score, m.full_name))
     return NameSearchResult(query, ranked[:limit], truncated)

@@ -192,9 +192,11 @@ def _postgres_candidates(candidates: QuerySet, query: NameQuery, areas: list[str
     keys = f"adminduk_name_keys({table}.full_name, {table}.kelurahan_id, {table}.birth_date)"
     near = _postgres_vocabulary_near(query.words)
     # Every condition on the same indexed expression: PostgreSQL answers them in one GIN scan.
-    conditions = [(f"{keys} && %s::text[]", word_variants(word, near[word]) + prefixed_words(word, near[word])) for word in query.words]
-    if areas:
-        conditions.append((f"{keys} && %s::text[]", areas))
+    conditions = []
+    for word in query.words:
+        variants = word_variants(word, near[word]) + prefixed_words(word, near[word])
+        # Within the areas: the word keys of those areas only (migration 0005).
+        conditions.append((f"{keys} && %s::text[]", [f"{area}~{v}" for area in areas for v in variants] if areas else variants))
     if year:
         conditions.append((f"{keys} @> %s::text[]", [f"~y{year}"]))
     for sql, values in conditions:
@@ -294,10 +296,11 @@ def _sqlite_candidates(candidates: QuerySet, query: NameQuery, areas: list[str],
     for word in query.words:
         variants = word_variants(word, _sqlite_vocabulary_near(word))
         # The word itself also as a prefix (as pg_trgm's word similarity lets "budi" find "budiman").
-        terms = [_fts_term(word, prefix=len(word) >= MIN_LETTERS)] + [_fts_term(v) for v in variants[1:]]
+        # Within the areas: the word keys of those areas only, without dots (migration 0005).
+        terms = []
+        for key in [area.replace(".", "") + "~" for area in areas] or [""]:
+            terms += [_fts_term(key + word, prefix=len(word) >= MIN_LETTERS)] + [_fts_term(key + v) for v in variants[1:]]
         groups.append("(" + " OR ".join(terms) + ")")
-    if areas:  # the index keys without dots (migration 0005)
-        groups.append("(" + " OR ".join(_fts_term(area.replace(".", "")) for area in areas) + ")")
     if year:
         groups.append(_fts_term(f"~y{year}"))
     table = connection.ops.quote_name(candidates.model._meta.db_table)

@@ -1,33 +1,27 @@
-"""Name search narrowed inside the index: jurisdiction and birth year as index keys.
+"""Name search narrowed inside the index: name words per jurisdiction, and the birth year.
 
 Until now the name index (0003) found every resident of the kota with a matching name, and
 the database then checked each against the operator's kecamatan and the birth year: a common
 name word is thousands of rows at a million residents, most of them thrown away. Now every
-resident's index entry also holds three keys that no name word can equal:
+resident's index entry also holds each name word prefixed by the resident's kab/kota and by
+the kecamatan, and the birth year, in keys that no plain name word can equal:
 
-    ~r<kab/kota code>   ~k<kecamatan code>   ~y<birth year>
+    ~r<kab/kota>~<word>   ~k<kecamatan>~<word>   ~y<birth year>
 
-so one index scan intersects the name words with the jurisdiction and the birth year.
+so the index reads only the postings of the operator's own kecamatan (a composite index of
+jurisdiction and word), and intersects them with the birth year.
 
 - PostgreSQL: the GIN index is on adminduk_name_keys(full_name, kelurahan_id, birth_date): the
-  name words (adminduk_name_words) followed by the keys ('~r72.71', '~k72.71.08', '~y1983').
-- SQLite: the FTS5 table gains a `tags` column holding the keys without dots ('~r7271
-  ~k727108 ~y1983'); '~' is a token character there, and the name words never contain one.
-  The triggers keep the keys in step when the name, the kelurahan (a move) or the birth date
-  changes. The word table (population_name_word) is unchanged.
+  name words (adminduk_name_words), then '~r72.71~siti', '~k72.71.08~siti', ..., '~y1983'.
+- SQLite: the FTS5 table gains a `tags` column holding the keys without dots ('~r7271~siti
+  ~k727108~siti ... ~y1983'); '~' is a token character there, and the name words never contain
+  one. The triggers keep the keys in step when the name, the kelurahan (a move) or the birth
+  date changes. The word table (population_name_word) is unchanged.
 """
 
 from django.db import migrations
 
 _TOKENIZE = "tokenize=\"unicode61 remove_diacritics 2 tokenchars '~'\""
-
-
-def sqlite_tags_of(row: str) -> str:
-    """SQL: the index keys of resident `row` ("new", "old" or a table alias) on SQLite."""
-    return (
-        f"'~r' || replace(substr({row}.kelurahan_id, 1, 5), '.', '') || ' ~k' || "
-        f"replace(substr({row}.kelurahan_id, 1, 8), '.', '') || ' ~y' || substr({row}.birth_date, 1, 4)"
-    )
 
 
 def _words_statements():
@@ -37,6 +31,17 @@ def _words_statements():
 
 
 _OLD = _words_statements()
+
+
+def sqlite_tags_of(row: str) -> str:
+    """SQL: the index keys of resident `row` ("new", "old" or a table alias) on SQLite."""
+    regency = f"replace(substr({row}.kelurahan_id, 1, 5), '.', '')"
+    kecamatan = f"replace(substr({row}.kelurahan_id, 1, 8), '.', '')"
+    return (
+        f"coalesce((SELECT group_concat('~r' || {regency} || '~' || w.value || ' ~k' || {kecamatan} || '~' || w.value, ' ') "
+        f"FROM {_OLD._words_of(row + '.full_name')} w WHERE w.value <> ''), '') || ' ~y' || substr({row}.birth_date, 1, 4)"
+    )
+
 
 SQLITE_FTS_TABLE = (
     f"CREATE VIRTUAL TABLE population_resident_name USING fts5(full_name, tags, content='', detail=none, columnsize=0, {_TOKENIZE})"
@@ -84,8 +89,9 @@ SQLITE_BACKWARD = [
 
 POSTGRES_FORWARD = [
     "CREATE FUNCTION adminduk_name_keys(name text, kelurahan text, birth date) RETURNS text[] LANGUAGE sql IMMUTABLE "
-    "PARALLEL SAFE AS $$ SELECT adminduk_name_words(name) || ARRAY['~r' || left(kelurahan, 5), '~k' || left(kelurahan, 8), "
-    "'~y' || date_part('year', birth)::int::text] $$",
+    "PARALLEL SAFE AS $$ SELECT w || ARRAY(SELECT '~r' || left(kelurahan, 5) || '~' || x FROM unnest(w) AS x) "
+    "|| ARRAY(SELECT '~k' || left(kelurahan, 8) || '~' || x FROM unnest(w) AS x) "
+    "|| ARRAY['~y' || date_part('year', birth)::int::text] FROM (SELECT adminduk_name_words(name) AS w) AS words $$",
     "CREATE INDEX resident_name_keys_idx ON population_resident USING gin (adminduk_name_keys(full_name, kelurahan_id, birth_date))",
     "DROP INDEX IF EXISTS resident_name_words_idx",
 ]

@@ -171,20 +171,27 @@ def search_names(residents: QuerySet, query: NameQuery, *, areas: Iterable[str] 
     else:
         raise NotImplementedError(f"name search supports PostgreSQL and SQLite, not {connection.vendor}")
     if keys:
-        # The index alone first: joined with the jurisdiction's own filter (a join with the
-        # kelurahan table), the planner ANDs the index with the address index, reading every
-        # resident of the kecamatan. Then the jurisdiction's filter on these rows only.
+        # The index alone finds the candidates: joined with the jurisdiction's own filter (a
+        # join with the kelurahan table), the planner ANDs the index with the address index
+        # and reads every resident of the kecamatan. The jurisdiction's filter then checks the
+        # matches shown: areas from the same scope let every one through.
         rows = find(candidates.model._default_manager.order_by().filter(born), query, keys, year)
-        allowed = set(candidates.filter(pk__in=[pk for pk, _name in rows]).values_list("pk", flat=True))
-        if len(allowed) < len(rows):
-            # The areas reach beyond `residents`: the complete candidates are the allowed ones;
-            # a truncated set is asked again within `residents`.
-            rows = [row for row in rows if row[0] in allowed] if len(rows) <= CANDIDATE_LIMIT else find(candidates, query, keys, year)
+        ranked = _ranked(query, rows)
+        shown = [m.resident_id for m in ranked[:limit]]
+        if len(set(candidates.filter(pk__in=shown).values_list("pk", flat=True))) < len(shown):
+            # The areas reach beyond `residents` (a caller's mistake): ask within them.
+            rows = find(candidates, query, keys, year)
+            ranked = _ranked(query, rows)
     else:
         rows = find(candidates, query, keys, year)
+        ranked = _ranked(query, rows)
     truncated = len(rows) > CANDIDATE_LIMIT
-    ranked = sorted((Match(pk, name, score(query, name)) for pk, name in rows[:CANDIDATE_LIMIT]), key=lambda m: (-m.score, m.full_name))
     return NameSearchResult(query, ranked[:limit], truncated)
+
+
+def _ranked(query: NameQuery, rows: list[tuple]) -> list[Match]:
+    matches = (Match(pk, name, score(query, name)) for pk, name in rows[:CANDIDATE_LIMIT])
+    return sorted(matches, key=lambda m: (-m.score, m.full_name))
 
 
 def _postgres_candidates(candidates: QuerySet, query: NameQuery, areas: list[str], year: int | None) -> list[tuple]:

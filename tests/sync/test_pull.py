@@ -152,7 +152,12 @@ def test_an_address_corrected_to_another_kecamatan_reaches_the_old_node_and_hide
 
 
 def test_an_old_address_correction_is_followed_too(node, make_resident):
-    """Corrections recorded before they counted as moves still carry the old kelurahan."""
+    """Corrections recorded before they counted as moves still carry the old kelurahan: the
+    migration that introduced FormerArea (population 0007) finds them in the history."""
+    from importlib import import_module
+
+    from django.apps import apps
+
     from adminduk.population.models import ResidentEvent
 
     leaving = make_resident(kelurahan="72.71.08.1004")
@@ -163,6 +168,7 @@ def test_an_old_address_correction_is_followed_too(node, make_resident):
     )  # fmt: skip
     leaving.kelurahan_id = "72.71.02.1002"
     leaving.save()
+    import_module("adminduk.population.migrations.0007_former_areas_from_history").forward(apps, None)
     assert [r["nik"] for r in changes.build_changes(node.station, since=cursor)["residents"]] == [leaving.nik]
 
 

@@ -13,7 +13,7 @@ from adminduk.regions.services import ensure_neighbourhood
 from . import numbers
 from .choices import LifeStatus, MaritalStatus, Relationship
 from .forms import RESIDENT_DATA_FIELDS
-from .models import Family, FamilyMember, Resident, ResidentEvent
+from .models import Family, FamilyMember, FormerArea, Resident, ResidentEvent
 
 
 def _jsonable(value):
@@ -33,6 +33,15 @@ def _diff(resident: Resident, changes: dict) -> dict:
         if old != new_value:
             diff[field] = [_jsonable(old), _jsonable(new_value)]
     return diff
+
+
+def _record_departure(resident: Resident, diff: dict, on: dt.date) -> None:
+    """The kecamatan a resident leaves (a kelurahan change in `diff`), for sync.changes."""
+    if "kelurahan" not in diff or not diff["kelurahan"][0]:
+        return
+    old = str(diff["kelurahan"][0])
+    if old[:8] != str(diff["kelurahan"][1])[:8]:
+        FormerArea.objects.get_or_create(resident=resident, kecamatan=old[:8], defaults={"regency": old[:5], "left_on": on})
 
 
 @transaction.atomic
@@ -86,6 +95,7 @@ def correct_resident(resident: Resident, changes: dict, *, reason: str, actor=No
     # Another kelurahan changes which office serves the resident, however it is entered (edit
     # form, admin, recording): it is a move, which the old office's node follows in its pull.
     kind = ResidentEvent.Kind.MOVED if "kelurahan" in diff else ResidentEvent.Kind.CORRECTED
+    _record_departure(resident, diff, on or timezone.localdate())
     return ResidentEvent.objects.create(
         resident=resident,
         kind=kind,
@@ -108,6 +118,7 @@ def move_resident(resident: Resident, *, kelurahan, rw: str, rt: str, address: s
     for field, value in changes.items():
         setattr(resident, field, value)
     resident.save()
+    _record_departure(resident, diff, moved_on)
     return ResidentEvent.objects.create(
         resident=resident, kind=ResidentEvent.Kind.MOVED, occurred_on=moved_on, recorded_by=actor, changes=diff, reason=reason
     )

@@ -65,6 +65,8 @@ class Resident(models.Model):
         indexes = [
             models.Index(fields=["kelurahan", "rw", "rt"], name="resident_address_idx"),
             models.Index(fields=["full_name", "birth_date"], name="resident_name_birth_idx"),
+            # The node's pull pages residents by the keyset (updated_at, id) (sync.changes).
+            models.Index(fields=["updated_at", "id"], name="resident_changed_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Exact(Length("nik"), 16), name="resident_nik_16_chars"),
@@ -117,6 +119,10 @@ class Family(models.Model):
         ordering = ["kk_number"]
         verbose_name = _("family card (KK)")
         verbose_name_plural = _("family cards (KK)")
+        indexes = [
+            # The KK stream of the node's pull pages by the keyset (updated_at, id) (sync.families).
+            models.Index(fields=["updated_at", "id"], name="family_changed_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Exact(Length("kk_number"), 16), name="family_kk_16_chars"),
         ]
@@ -184,6 +190,25 @@ class ResidentEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class FormerArea(models.Model):
+    """A kecamatan a resident has lived in and left (a move, or a corrected kelurahan): the
+    office there keeps receiving the resident in its pull, with the new address, so its node
+    stops showing the resident to its operators. Written by population.actions with the move."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="former_areas", verbose_name=_("resident"))
+    kecamatan = models.CharField(_("kecamatan code"), max_length=8, db_index=True)
+    regency = models.CharField(_("kab/kota code"), max_length=5, db_index=True)
+    left_on = models.DateField(_("date left"))
+
+    class Meta:
+        verbose_name = _("former area of a resident")
+        verbose_name_plural = _("former areas of residents")
+        constraints = [models.UniqueConstraint(fields=["resident", "kecamatan"], name="unique_former_area_per_resident")]
+
+    def __str__(self):
+        return f"{self.resident_id} {self.kecamatan}"
 
 
 class SerialCounter(models.Model):

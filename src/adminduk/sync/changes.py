@@ -38,9 +38,9 @@ from adminduk.accounts.models import Certification, OfficeAssignment, Station, U
 from adminduk.accounts.permissions import STAFF_ROLES
 from adminduk.audit.actions import record
 from adminduk.offices.models import Office
-from adminduk.population.models import Resident, ResidentEvent
+from adminduk.population.models import FormerArea, Resident
 
-from . import families
+from . import families, keyset
 from .models import NodeState
 
 PAGE_LIMIT = 1000
@@ -89,10 +89,12 @@ def residents_of(office: Office):
     event that changed the kelurahan counts (a move, or an address corrected before moves were
     recorded as such), since the kelurahan is what decides who may see a resident."""
     if office.kind == Office.Kind.KECAMATAN:
-        area, prefix = Q(kelurahan__kecamatan_id=office.kecamatan_id), office.kecamatan_id + "."
+        area = Q(kelurahan__code__startswith=office.kecamatan_id + ".")
+        moved_out = FormerArea.objects.filter(kecamatan=office.kecamatan_id)
     else:
-        area, prefix = Q(kelurahan__kecamatan__regency_id=office.regency_id), office.regency_id + "."
-    moved_out = ResidentEvent.objects.filter(changes__kelurahan__0__startswith=prefix)
+        area = Q(kelurahan__code__startswith=office.regency_id + ".")
+        moved_out = FormerArea.objects.filter(regency=office.regency_id)
+    # FormerArea (indexed, written with each move) instead of a scan of the history's JSON.
     return Resident.objects.filter(area | Q(pk__in=moved_out.values("resident_id")))
 
 
@@ -163,12 +165,7 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     limit = max(1, min(int(limit), MAX_PAGE_LIMIT))
     after_time, after_id = decode_cursor(since)
     horizon = timezone.now() - dt.timedelta(seconds=settings.ADMINDUK_SYNC_CHANGE_LAG_SECONDS)
-    page = list(
-        residents_of(office)
-        .filter(updated_at__lt=horizon)
-        .filter(Q(updated_at__gt=after_time) | Q(updated_at=after_time, id__gt=after_id))
-        .order_by("updated_at", "id")[:limit]
-    )
+    page = keyset.page_after(residents_of(office).filter(updated_at__lt=horizon), after_time, after_id, limit)
     family_page = families.build_page(
         residents_of(office), after=families.position_from(since, fresh_start=horizon), horizon=horizon,
         resident_ids=[r.pk for r in page], limit=limit,

@@ -29,9 +29,11 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from adminduk.population.models import Family, FamilyMember, Resident
+
+from . import keyset
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 ZERO_ID = uuid.UUID(int=0)
@@ -87,12 +89,7 @@ def build_page(residents: QuerySet, *, after: tuple[dt.datetime, uuid.UUID], hor
     changes. (Scoping in SQL first, KK IN (members IN (residents ...)), materialises every
     resident of the area on each poll: its cost grows with the kota.)"""
     after_time, after_id = after
-    stream = list(
-        Family.objects.filter(updated_at__lt=horizon)
-        .filter(Q(updated_at__gt=after_time) | Q(updated_at=after_time, id__gt=after_id))
-        .order_by("updated_at", "id")
-        .values_list("id", "updated_at")[:limit]
-    )
+    stream = keyset.page_after(Family.objects.filter(updated_at__lt=horizon).values_list("id", "updated_at"), after_time, after_id, limit)
     position = (stream[-1][1], stream[-1][0]) if stream else (after_time, after_id)
     ids = {pk for pk, _ in stream}
     if resident_ids:

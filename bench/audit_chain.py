@@ -18,13 +18,12 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import ROOT, add_database_argument, check_database_argument, throwaway_database  # noqa: E402
+
 PYTHON = sys.executable
 TARGET_VERIFY = 6000
 TARGET_APPEND_SQLITE = 200
@@ -70,7 +69,7 @@ def verify() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default="", help="a PostgreSQL server URL (a throwaway database is made there); default SQLite")
+    add_database_argument(parser)
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--entries", type=int, default=5000, help="entries per writer")
     parser.add_argument("--seed", type=int, default=200_000, help="older entries written first, for the verification")
@@ -87,51 +86,32 @@ def main() -> None:
         return verify()
     if args.quick:
         args.writers, args.entries, args.seed = 2, 500, 10_000
+    check_database_argument(parser, args.database_url)
 
-    data_dir = Path(tempfile.mkdtemp(prefix="adminduk-bench-audit-"))
-    database_url, drop = f"sqlite:///{data_dir / 'bench.sqlite3'}", None
-    if args.database_url:
-        name = f"adminduk_bench_audit_{uuid.uuid4().hex[:8]}"
-        parts = urlsplit(args.database_url)
-        admin_url = args.database_url
-        database_url = urlunsplit(parts._replace(path=f"/{name}"))
-        import psycopg
+    with throwaway_database(args.database_url, "adminduk-bench-audit-") as settings:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ADMINDUK_") and k != "DATABASE_URL"}
+        run(args, env | settings | {"PYTHONPATH": str(ROOT / "src")}, "postgresql" if args.database_url else "sqlite")
 
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        drop = (admin_url, name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ADMINDUK_") and k != "DATABASE_URL"}
-    env |= {"ADMINDUK_MODE": "test", "ADMINDUK_DATA_DIR": str(data_dir), "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT / "src")}
-    adminduk = [PYTHON, "-m", "adminduk"]
-    try:
-        subprocess.run([*adminduk, "migrate", "-v0"], env=env, check=True)
-        subprocess.run([PYTHON, __file__, "--seed-child", str(args.seed)], env=env, check=True)
-        started = time.perf_counter()
-        writers = [
-            subprocess.Popen([PYTHON, __file__, "--child", str(args.entries), str(n)], env=env) for n in range(args.writers)
-        ]
-        if any(w.wait() != 0 for w in writers):
-            raise SystemExit("a writer failed")
-        append_seconds = time.perf_counter() - started
-        appended = args.writers * args.entries
-        total = appended + args.seed
-        result = subprocess.run([PYTHON, __file__, "--verify-child"], env=env, capture_output=True, text=True)
-        seconds, _, line = result.stdout.strip().partition(" ")
-        print(line)
-        if result.returncode != 0 or not line.startswith(f"OK {total} entries"):
-            raise SystemExit(f"verification failed: {result.stdout}{result.stderr}")
-        verify_seconds = float(seconds)
-        engine = "postgresql" if drop else "sqlite"
-        print(f"{engine}: {args.writers} writers × {args.entries} entries in {append_seconds:.1f} s; {total:,} entries verified in {verify_seconds:.1f} s")
-        print(f"RESULT audit_append_rate_{engine}={appended / append_seconds:.0f} entries/s")
-        print(f"RESULT audit_verify_rate_{engine}={total / verify_seconds:.0f} entries/s")
-    finally:
-        if drop:
-            import psycopg
 
-            with psycopg.connect(drop[0], autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {drop[1]} WITH (FORCE)")
-
+def run(args, env: dict, engine: str) -> None:
+    subprocess.run([PYTHON, "-m", "adminduk", "migrate", "-v0"], env=env, check=True)
+    subprocess.run([PYTHON, __file__, "--seed-child", str(args.seed)], env=env, check=True)
+    started = time.perf_counter()
+    writers = [subprocess.Popen([PYTHON, __file__, "--child", str(args.entries), str(n)], env=env) for n in range(args.writers)]
+    if any(w.wait() != 0 for w in writers):
+        raise SystemExit("a writer failed")
+    append_seconds = time.perf_counter() - started
+    appended = args.writers * args.entries
+    total = appended + args.seed
+    result = subprocess.run([PYTHON, __file__, "--verify-child"], env=env, capture_output=True, text=True)
+    seconds, _, line = result.stdout.strip().partition(" ")
+    print(line)
+    if result.returncode != 0 or not line.startswith(f"OK {total} entries"):
+        raise SystemExit(f"verification failed: {result.stdout}{result.stderr}")
+    verify_seconds = float(seconds)
+    print(f"{engine}: {args.writers} writers × {args.entries} entries in {append_seconds:.1f} s; {total:,} entries verified in {verify_seconds:.1f} s")
+    print(f"RESULT audit_append_rate_{engine}={appended / append_seconds:.0f} entries/s")
+    print(f"RESULT audit_verify_rate_{engine}={total / verify_seconds:.0f} entries/s")
 
 if __name__ == "__main__":
     main()

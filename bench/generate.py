@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/generate.py --residents 1000000
     .venv/bin/python bench/generate.py --residents 1000000 --database-url postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/generate.py --quick             # 100,000 residents
 
 SQLite: a file in a temporary directory. PostgreSQL: the URL names a server and a database to
 connect to while a throwaway database is created (and dropped at the end). Either way the
@@ -12,16 +13,14 @@ Target on a 2-core machine: 1,000,000 residents in under 60 s, peak memory under
 """
 
 import argparse
-import os
 import resource
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-KOTA = "72.71"  # Kota Palu
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import KOTA, load_kota, parse, setup_django, throwaway_database  # noqa: E402
+
 TARGET_SECONDS = 60
 TARGET_BYTES = 2 * 1024**3
 
@@ -34,77 +33,26 @@ def _mib(n: int) -> str:
     return f"{n / 1024**2:,.0f} MiB"
 
 
-class ThrowawayPostgres:
-    """CREATE DATABASE on enter, DROP DATABASE on exit, through the server of `url`."""
-
-    def __init__(self, url: str):
-        self.admin_url = url
-        self.name = f"adminduk_bench_{os.getpid()}"
-        parts = urlsplit(url)
-        self.url = urlunsplit(parts._replace(path="/" + self.name))
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    def __enter__(self):
-        self._admin(f'CREATE DATABASE "{self.name}"')
-        return self
-
-    def __exit__(self, *exc):
-        from django.db import connections
-
-        connections.close_all()
-        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--residents", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--database-url", help="postgres://user@host:port/db (default: a SQLite temp file)")
-    args = parser.parse_args(argv)
+    args = parse(parser, argv, quick={"residents": 100_000}, quick_help="100,000 residents")
     if args.residents < 1:
         parser.error("--residents must be at least 1")
-
-    data_dir = tempfile.mkdtemp(prefix="adminduk-bench-")
-    # Before django.setup(): settings read these once.
-    os.environ["ADMINDUK_MODE"] = "test"
-    os.environ["ADMINDUK_DATA_DIR"] = data_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "adminduk.settings"
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    database = None
-    try:
-        if args.database_url:
-            if not args.database_url.startswith(("postgres://", "postgresql://")):
-                parser.error("--database-url must be a postgres:// URL")
-            database = ThrowawayPostgres(args.database_url).__enter__()
-            os.environ["DATABASE_URL"] = database.url
-        else:
-            os.environ["DATABASE_URL"] = f"sqlite:///{Path(data_dir) / 'bench.sqlite3'}"
+    with throwaway_database(args.database_url, "adminduk-bench-"):
         return run(args)
-    finally:
-        if database:
-            database.__exit__(None, None, None)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def run(args) -> int:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
 
     from adminduk.population.generator import generate_population
     from adminduk.population.models import Family, Resident
-    from adminduk.regions import codes, services
 
     started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    services.load_regions(codes.shipped_region_rows(), villages_under=KOTA)
+    load_kota()
     print(f"database   {connection.vendor} {connection.settings_dict['NAME']}")
     print(f"set-up     migrate + regions of Kota Palu in {time.perf_counter() - started:.1f} s")
 
@@ -127,6 +75,8 @@ def run(args) -> int:
     per_million = wall * 1_000_000 / args.residents
     ok = per_million < TARGET_SECONDS and peak_self + peak_children < TARGET_BYTES
     print("target     " + ("met" if ok else "NOT met"))
+    print(f"RESULT {connection.vendor}_generate_seconds_per_million={per_million:.1f} s")
+    print(f"RESULT {connection.vendor}_generate_peak_memory={(peak_self + peak_children) / 1024**2:.0f} MiB")
     return 0
 
 

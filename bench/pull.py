@@ -13,25 +13,21 @@ for the Mantikulore node (one of Kota Palu's 8 kecamatan):
 (d) 100 KK superseded (new KK issued) at the central, then the next poll.
 
 Targets: a page of (a) under 1 s at the 95th percentile; the KK part of a caught-up poll (b)
-under 50 ms at the 95th percentile. (The residents' part of a poll scans residents by
-updated_at, which has no index yet: population's Resident and Family want an index on
-(updated_at, id) for a kota of a million; the figures show its cost.)
+under 50 ms at the 95th percentile. Residents and KK are paged through their (updated_at, id)
+indexes (sync.keyset), and residents who moved out through the indexed FormerArea.
 """
 
 import argparse
 import base64
 import datetime as dt
 import json
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import KOTA, ThrowawayPostgres  # noqa: E402
+from _setup import KOTA, load_kota, parse, percentile, setup_django, throwaway_database  # noqa: E402
 
 OFFICE = "palu-mantikulore"
 TARGET_PAGE_P95 = 1.0
@@ -39,47 +35,21 @@ TARGET_KK_POLL_P95 = 0.05
 
 
 def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return percentile(values, 0.95)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--residents", type=int, default=1_000_000)
-    parser.add_argument("--quick", action="store_true", help="40,000 residents (under a minute)")
-    parser.add_argument("--database-url", help="postgres://user@host:port/db (default: a SQLite temp file)")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.residents = 40_000
+    args = parse(parser, argv, quick={"residents": 40_000}, quick_help="40,000 residents (under a minute)")
     if args.residents < 1000:
         parser.error("--residents must be at least 1000")
-    data_dir = tempfile.mkdtemp(prefix="adminduk-bench-pull-")
-    os.environ["ADMINDUK_MODE"] = "test"
-    os.environ["ADMINDUK_DATA_DIR"] = data_dir
-    os.environ["ADMINDUK_SYNC_CHANGE_LAG_SECONDS"] = "0"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "adminduk.settings"
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    database = None
-    try:
-        if args.database_url:
-            if not args.database_url.startswith(("postgres://", "postgresql://")):
-                parser.error("--database-url must be a postgres:// URL")
-            database = ThrowawayPostgres(args.database_url).__enter__()
-            os.environ["DATABASE_URL"] = database.url
-        else:
-            os.environ["DATABASE_URL"] = f"sqlite:///{Path(data_dir) / 'bench.sqlite3'}"
+    with throwaway_database(args.database_url, "adminduk-bench-pull-", ADMINDUK_SYNC_CHANGE_LAG_SECONDS="0"):
         return run(args)
-    finally:
-        if database:
-            database.__exit__(None, None, None)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def run(args) -> int:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
 
     from adminduk.accounts import stations
@@ -89,12 +59,10 @@ def run(args) -> int:
     from adminduk.population import actions
     from adminduk.population.generator import generate_population
     from adminduk.population.models import Family
-    from adminduk.regions import codes, services
     from adminduk.sync import changes, families
 
     started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    services.load_regions(codes.shipped_region_rows(), villages_under=KOTA)
+    load_kota()
     create_demo_offices(KOTA)
     generate_population(KOTA, args.residents, seed=2026)
     office = Office.objects.get(code=OFFICE)

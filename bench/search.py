@@ -17,16 +17,13 @@ import argparse
 import datetime as dt
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from generate import KOTA, ThrowawayPostgres  # noqa: E402  (bench/generate.py)
+from _setup import KOTA, load_kota, parse, percentile, setup_django, throwaway_database  # noqa: E402
 
 TARGET_MS = 50.0
 
@@ -36,33 +33,11 @@ def main(argv=None) -> int:
     parser.add_argument("--residents", type=int, default=1_200_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--quick", action="store_true", help="50,000 residents and 100 queries")
-    parser.add_argument("--database-url", help="postgres://user@host:port/db (default: a SQLite temp file)")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.residents, args.queries = 50_000, 100
+    args = parse(parser, argv, quick={"residents": 50_000, "queries": 100}, quick_help="50,000 residents and 100 queries")
     if args.residents < 1000 or args.queries < 1:
         parser.error("--residents must be at least 1000 and --queries at least 1")
-    if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
-        parser.error("--database-url must be a postgres:// URL")
-
-    data_dir = tempfile.mkdtemp(prefix="adminduk-bench-search-")
-    os.environ["ADMINDUK_MODE"] = "test"
-    os.environ["ADMINDUK_DATA_DIR"] = data_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "adminduk.settings"
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    database = None
-    try:
-        if args.database_url:
-            database = ThrowawayPostgres(args.database_url).__enter__()
-            os.environ["DATABASE_URL"] = database.url
-        else:
-            os.environ["DATABASE_URL"] = f"sqlite:///{Path(data_dir) / 'bench.sqlite3'}"
+    with throwaway_database(args.database_url, "adminduk-bench-search-"):
         return run(args)
-    finally:
-        if database:
-            database.__exit__(None, None, None)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -79,28 +54,18 @@ def _typo(word: str, rng: random.Random) -> str:
     return word[:i] + letter + word[i:]
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
 def run(args) -> int:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
     from django.db.models import Q
 
     from adminduk.population import search
     from adminduk.population.generator import generate_population
     from adminduk.population.models import Resident
-    from adminduk.regions import codes, services
     from adminduk.regions.models import Kecamatan
 
     started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    services.load_regions(codes.shipped_region_rows(), villages_under=KOTA)
+    load_kota()
     print(f"database   {connection.vendor} {connection.settings_dict['NAME']}")
     t0 = time.perf_counter()
     result = generate_population(KOTA, args.residents, seed=args.seed)
@@ -158,16 +123,16 @@ def run(args) -> int:
     print(f"load       {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (1 min)")
     for label, times in (("indexed", indexed), ("like", plain)):
         print(
-            f"{label:<10} p50 {statistics.median(times):7.1f} ms   p95 {_percentile(times, 0.95):7.1f} ms   "
+            f"{label:<10} p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 0.95):7.1f} ms   "
             f"max {max(times):7.1f} ms"
         )
     print(f"found      indexed search {found_index}/{len(sample)} (typos included); LIKE {found_like}/{len(sample)} (exact words given)")
-    p95 = _percentile(indexed, 0.95)
+    p95 = percentile(indexed, 0.95)
     print("target     " + ("met" if p95 < TARGET_MS else "NOT met") + f" (p95 < {TARGET_MS:.0f} ms on {total:,} residents)")
     print(f"RESULT {vendor}_name_search_p50={statistics.median(indexed):.1f} ms")
     print(f"RESULT {vendor}_name_search_p95={p95:.1f} ms")
     print(f"RESULT {vendor}_like_p50={statistics.median(plain):.1f} ms")
-    print(f"RESULT {vendor}_like_p95={_percentile(plain, 0.95):.1f} ms")
+    print(f"RESULT {vendor}_like_p95={percentile(plain, 0.95):.1f} ms")
     print(f"RESULT {vendor}_name_search_found={100 * found_index / len(sample):.0f} %")
     return 0
 

@@ -9,15 +9,23 @@ Each query word is expanded to the registry's name words within a small edit dis
 (typo_budget) and, for 3 letters or more, to the longer words it begins ("budi" -> "budiman").
 The distinct name words live in population_name_word, kept in step by triggers (migration 0003).
 
-- PostgreSQL: a GIN trigram index (pg_trgm) on the word table finds the words near a query
-  word; a GIN index on the normalized words of full_name (adminduk_name_words) finds the
-  residents having one of the variants of every query word (`&&`).
-- SQLite: the word table is scanned by length (the only words a typo budget can reach); an
-  FTS5 index of the name words, kept by triggers, finds the residents (prefix queries for the
-  longer words).
+The index (migration 0005) holds each resident's name words, the same words keyed by the
+resident's kab/kota and kecamatan ("~k72.71.08~siti"), and the birth year ("~y1983"). Given
+the areas of the operator's jurisdiction, a search reads only the postings of those areas and
+intersects them with the birth year inside the index: its cost follows the size of a kecamatan
+and the rarity of the name, not the size of the registry. At most CANDIDATE_LIMIT + 1 rows are
+read; rapidfuzz ranks them in Python, so both databases order results alike.
 
-The caller passes the residents it may see (accounts.scoping.residents_for), so the search
-never leaves the user's jurisdiction.
+- PostgreSQL: a GIN trigram index (pg_trgm) on the word table finds the words near a query
+  word; one GIN index on adminduk_name_keys(full_name, kelurahan_id, birth_date) answers the
+  word, area and year conditions in one scan.
+- SQLite: the word table is scanned by length (the only words a typo budget can reach); an
+  FTS5 index of the name words and keys, kept by triggers, finds the residents (prefix queries
+  for the longer words).
+
+The caller passes the residents it may see (accounts.scoping.residents_for) and the areas they
+live in (Scope.area_codes): the index narrows, the queryset decides, so the search never
+leaves the user's jurisdiction.
 """
 
 import datetime as dt

@@ -110,6 +110,14 @@ def resident_row(resident: Resident) -> dict:
     return {f.attname: _json_value(getattr(resident, f.attname)) for f in RESIDENT_FIELDS}
 
 
+ROW_COLUMNS = [f.attname for f in RESIDENT_FIELDS]
+
+
+def _rows_of(values: list[dict]) -> list[dict]:
+    """resident_row for rows read with .values(): a page of 1,000 without model instances."""
+    return [{name: _json_value(row[name]) for name in ROW_COLUMNS} for row in values]
+
+
 def master_snapshot(office: Office) -> dict:
     offices = Office.objects.filter(regency_id=office.regency_id).order_by("code")
     stations = Station.objects.filter(office=office).order_by("pk")
@@ -165,12 +173,12 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     limit = max(1, min(int(limit), MAX_PAGE_LIMIT))
     after_time, after_id = decode_cursor(since)
     horizon = timezone.now() - dt.timedelta(seconds=settings.ADMINDUK_SYNC_CHANGE_LAG_SECONDS)
-    page = keyset.page_after(residents_of(office).filter(updated_at__lt=horizon), after_time, after_id, limit)
+    page = keyset.page_after(residents_of(office).filter(updated_at__lt=horizon).values(*ROW_COLUMNS, "updated_at"), after_time, after_id, limit)
     family_page = families.build_page(
         residents_of(office), after=families.position_from(since, fresh_start=horizon), horizon=horizon,
-        resident_ids=[r.pk for r in page], limit=limit,
+        resident_ids=[r["id"] for r in page], limit=limit,
     )
-    last_time, last_id = (page[-1].updated_at, page[-1].pk) if page else (after_time, after_id)
+    last_time, last_id = (page[-1]["updated_at"], page[-1]["id"]) if page else (after_time, after_id)
     cursor = encode_cursor(last_time.isoformat(), str(last_id), family_page.position)
     snapshot = master_snapshot(office)
     digest = digest_of(snapshot)
@@ -187,7 +195,7 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     data = {
         "cursor": cursor,
         "more": len(page) == limit or family_page.more,
-        "residents": [resident_row(r) for r in page],
+        "residents": _rows_of(page),
         "families": family_page.rows,
         "master_digest": digest,
         "server_time": timezone.now().isoformat(),

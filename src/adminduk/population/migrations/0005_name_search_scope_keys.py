@@ -102,12 +102,7 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def _run(statements: dict[str, list[str]]):
-    def run(apps, schema_editor):
-        for sql in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql, params=None)
-
-    return run
+_run = _OLD._run  # runs the statements of the connection's vendor
 
 
 class Migration(migrations.Migration):

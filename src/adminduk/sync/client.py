@@ -113,6 +113,7 @@ class NodeClient:
         self.station_id = station
         self.private_key = load_private_key(key_path())
         self.clock = clock
+        self.monotonic = time.monotonic  # when to pull between batches (tests replace it)
         self.batch_packets = batch_packets or MAX_BATCH_PACKETS
         self.http = httpx.Client(base_url=self.central_url, timeout=TIMEOUT, transport=transport, headers={"Accept-Encoding": "gzip"})
 
@@ -267,12 +268,12 @@ class NodeClient:
         outcome = RoundResult()
         pull_every = PULL_EVERY_SECONDS if pull_every is None else pull_every
         with sync_lock():
-            last_pull = time.monotonic()
+            last_pull = self.monotonic()
             while push:
-                if pull and not once and time.monotonic() - last_pull >= pull_every:
+                if pull and not once and self.monotonic() - last_pull >= pull_every and backlog() > 0:
                     self._pull_until_caught_up(outcome, max_pages=INTERLEAVED_PULL_PAGES)
                     outcome.interleaved_pulls += 1
-                    last_pull = time.monotonic()
+                    last_pull = self.monotonic()
                 result = self.push_once()
                 if result is None:
                     break

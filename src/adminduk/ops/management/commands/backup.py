@@ -25,6 +25,8 @@ class Command(BaseCommand):
             directory = Path(settings.DATA_DIR) / "backups"
             directory.mkdir(parents=True, exist_ok=True)
             output = directory / f"adminduk-{settings.ROLE}-{timezone.now():%Y%m%dT%H%M%SZ}.backup"
+        if Path(output).exists():
+            raise CommandError(f"{output} exists already; choose another file name")
         try:
             manifest = backup.create_backup(Path(output), read_passphrase(passphrase_file, confirm=True))
         except backup.BackupError as exc:

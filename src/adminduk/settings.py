@@ -274,6 +274,10 @@ if MODE == "production":
         if ADMINDUK_BEHIND_PROXY:
             SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# HSTS preloading is decided for the registrable domain (e.g. palukota.go.id, the Pemkot's), not
+# by one application on it: `adminduk check --deploy` does not ask for it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -106,6 +106,13 @@ def _revoke(root):
 
 
 NODE_DIR = {"ADMINDUK_DATA_DIR": "var/node-palu-mantikulore"}
+BACKUP_PASSPHRASE = "passphrase of the README test"
+
+
+def _restore(root):
+    """The node's backup restored into an empty data directory (a new machine)."""
+    run(["backup", "--output", "restore-me.backup"], root, **NODE_DIR, ADMINDUK_BACKUP_PASSPHRASE=BACKUP_PASSPHRASE)
+    return ["restore", str(root / "restore-me.backup")]
 
 CASES = {
     "adminduk migrate": (["migrate"], {}, "ok"),
@@ -128,6 +135,11 @@ CASES = {
     "adminduk node status": (["node", "status"], NODE_DIR, "ok"),
     "adminduk node run": (["node", "run", "--interval", "1"], NODE_DIR, "interrupt"),
     "adminduk run_huey": (["run_huey"], {}, "interrupt"),
+    "adminduk serve": (lambda root: ["serve", "--bind", f"127.0.0.1:{free_port()}", "--workers", "1"], {}, "interrupt"),
+    "adminduk check --deploy": (["check", "--deploy"], {}, "ok"),  # warnings only in the demo (not production mode)
+    "adminduk central keygen": (["central", "keygen"], {}, "ok"),  # the demo's key exists: says so
+    "adminduk backup": (["backup", "--output", "readme-node.backup"], {**NODE_DIR, "ADMINDUK_BACKUP_PASSPHRASE": BACKUP_PASSPHRASE}, "ok"),
+    "adminduk restore FILE": (_restore, {"ADMINDUK_DATA_DIR": "var/restored-node", "ADMINDUK_MODE": "demo", "ADMINDUK_BACKUP_PASSPHRASE": BACKUP_PASSPHRASE}, "ok"),
     "adminduk totp USERNAME": (["totp", "admin"], {}, "ok"),
     "adminduk audit verify": (["audit", "verify"], {}, "ok"),
     # The demo runs on SQLite, which has no roles: refused with one line.

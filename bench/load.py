@@ -166,6 +166,7 @@ def main(argv=None) -> int:
             "ADMINDUK_MODE": "production", "ADMINDUK_SECRET_KEY": secrets.token_urlsafe(64), "ADMINDUK_INSECURE_COOKIES": "1",
             "ADMINDUK_LOG_LEVEL": "WARNING",
         }
+        # `adminduk serve` collects and compresses the static files first (once per upgrade).
         command = [PYTHON, "-m", "adminduk", "serve", "--bind", f"127.0.0.1:{port}"]
         if args.workers:
             command += ["--workers", str(args.workers)]
@@ -202,7 +203,7 @@ def main(argv=None) -> int:
 def wait_for_health(port: int, server, data_dir: Path) -> None:
     import httpx
 
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:

@@ -27,6 +27,38 @@ def reset_metrics_dir(path: Path) -> None:
     path.mkdir(parents=True, mode=0o700)
 
 
+STATIC_STAMP = ".adminduk-static-sources"
+
+
+def static_sources_fingerprint() -> str:
+    """Every static file the finders see, by path, size and modification time."""
+    import hashlib
+
+    from django.contrib.staticfiles import finders
+
+    digest = hashlib.sha256()
+    for finder in finders.get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda item: item[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def collect_static_if_changed() -> bool:
+    """Production: collect (fingerprint and compress) the static files for WhiteNoise when they
+    changed since the last collection, e.g. after an upgrade. Returns whether it collected."""
+    from django.core.management import call_command
+
+    stamp = Path(settings.STATIC_ROOT) / STATIC_STAMP
+    fingerprint = static_sources_fingerprint()
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(fingerprint)
+    return True
+
+
 def gunicorn_command() -> list[str]:
     return [sys.executable, "-m", "gunicorn", "--config", "python:adminduk.ops.gunicorn_conf", "adminduk.wsgi:application"]
 

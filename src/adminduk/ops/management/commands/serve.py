@@ -1,7 +1,6 @@
 import os
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from adminduk.ops import serving
@@ -43,7 +42,8 @@ class Command(BaseCommand):
             raise CommandError("--workers and --threads must be at least 1, --graceful-timeout at least 0")
         if settings.MODE == "production" and not no_collectstatic:
             # WhiteNoise serves the collected, fingerprinted and compressed files in production.
-            call_command("collectstatic", interactive=False, verbosity=0)
+            if serving.collect_static_if_changed():
+                self.stdout.write("Collected the static files (they changed since the last start).")
         serving.reset_metrics_dir(serving.metrics_dir())
         env = serving.serve_environment(
             bind=bind, workers=workers, threads=threads, graceful_timeout=graceful_timeout, access_log=access_log,

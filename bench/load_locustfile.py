@@ -52,7 +52,10 @@ class Staff(HttpUser):
         self.account = next(ACCOUNTS[self.role])
         self.residents = FIXTURE["residents"][self.account["kecamatan"]]
         page = self.client.get("/login/", name="login page")
-        token = CSRF.search(page.text).group(1)
+        found = CSRF.search(page.text or "")
+        if not found:
+            return  # the login page did not come (counted as an error by locust); tasks will fail too
+        token = found.group(1)
         with self.client.post(
             "/login/",
             data={
@@ -61,7 +64,7 @@ class Staff(HttpUser):
             },
             name="login", catch_response=True,
         ) as response:
-            if "/login/" in response.url:
+            if response.ok and "/login/" in (response.url or ""):
                 response.failure("login refused")
 
     def csrf(self) -> str:
@@ -104,7 +107,7 @@ class Operator(Staff):
         response = self.client.post(
             "/perekaman/panggil/", data={"nik": self.resident()["nik"], "csrfmiddlewaretoken": self.csrf()}, name="recording call"
         )
-        found = SESSION.search(response.url) or SESSION.search(response.text)
+        found = SESSION.search(response.url or "") or SESSION.search(response.text or "")
         if not found:
             return  # refused with a reason on the page (e.g. being recorded at another station)
         session = found.group(1)

@@ -106,6 +106,13 @@ def _revoke(root):
 
 
 NODE_DIR = {"ADMINDUK_DATA_DIR": "var/node-palu-mantikulore"}
+BACKUP_PASSPHRASE = "passphrase of the README test"
+
+
+def _restore(root):
+    """The node's backup restored into an empty data directory (a new machine)."""
+    run(["backup", "--output", "restore-me.backup"], root, **NODE_DIR, ADMINDUK_BACKUP_PASSPHRASE=BACKUP_PASSPHRASE)
+    return ["restore", str(root / "restore-me.backup")]
 
 CASES = {
     "adminduk migrate": (["migrate"], {}, "ok"),
@@ -128,6 +135,11 @@ CASES = {
     "adminduk node status": (["node", "status"], NODE_DIR, "ok"),
     "adminduk node run": (["node", "run", "--interval", "1"], NODE_DIR, "interrupt"),
     "adminduk run_huey": (["run_huey"], {}, "interrupt"),
+    "adminduk serve": (lambda root: ["serve", "--bind", f"127.0.0.1:{free_port()}", "--workers", "1"], {}, "interrupt"),
+    "adminduk check --deploy": (["check", "--deploy"], {}, "ok"),  # warnings only in the demo (not production mode)
+    "adminduk central keygen": (["central", "keygen"], {}, "ok"),  # the demo's key exists: says so
+    "adminduk backup": (["backup", "--output", "readme-node.backup"], {**NODE_DIR, "ADMINDUK_BACKUP_PASSPHRASE": BACKUP_PASSPHRASE}, "ok"),
+    "adminduk restore FILE": (_restore, {"ADMINDUK_DATA_DIR": "var/restored-node", "ADMINDUK_MODE": "demo", "ADMINDUK_BACKUP_PASSPHRASE": BACKUP_PASSPHRASE}, "ok"),
     "adminduk totp USERNAME": (["totp", "admin"], {}, "ok"),
     "adminduk audit verify": (["audit", "verify"], {}, "ok"),
     # The demo runs on SQLite, which has no roles: refused with one line.
@@ -226,6 +238,15 @@ def _children_of(pid: int) -> set[int]:
     return found
 
 
+def _descendants_of(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        children = _children_of(todo.pop())
+        todo += children - found
+        found |= children
+    return found
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/status").read_text()
@@ -237,8 +258,8 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc").exists(), reason="reads child processes from /proc")
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 def test_demo_stops_every_process_it_started(demo_root, stop_signal):
-    """`adminduk demo` (central web, task consumer, node web, node sync) ends completely on
-    SIGTERM and on Ctrl-C."""
+    """`adminduk demo` (central web, task consumer, node web, node sync, node tasks) ends
+    completely on SIGTERM and on Ctrl-C, the web servers' gunicorn workers included."""
     central, node = free_port(), free_port()
     process = subprocess.Popen(
         [*adminduk_script(), "demo", "--residents", "40", "--addr", f"127.0.0.1:{central}", "--node-addr", f"localhost:{node}"],
@@ -246,10 +267,15 @@ def test_demo_stops_every_process_it_started(demo_root, stop_signal):
     )
     deadline = time.monotonic() + 120
     children: set[int] = set()
-    while time.monotonic() < deadline and len(children) < 3:
+    while time.monotonic() < deadline and len(children) < 5:
         time.sleep(0.5)
         children = _children_of(process.pid)
-    assert len(children) >= 3, "the demo did not start its task consumer, node web and node sync"
+    assert len(children) >= 5, "the demo did not start its central web, task consumer, node web, node sync and node tasks"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(_descendants_of(process.pid)) < len(children) + 4:
+        time.sleep(0.5)  # each web server's master forks its two workers
+    children = _descendants_of(process.pid)
+    assert len(children) >= 9, children
     time.sleep(2)
     # The signal reaches the demo alone (as `kill PID` does, unlike Ctrl-C in a terminal, which
     # signals the whole process group): the demo must stop its children itself.

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "huey.contrib.djhuey",
+    "django_prometheus",
     "adminduk.core",
     "adminduk.regions",
     "adminduk.offices",
@@ -82,9 +83,12 @@ INSTALLED_APPS = [
     "adminduk.biometrics",
     "adminduk.processing",
     "adminduk.web",
+    "adminduk.ops",
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies per view for /metrics (adminduk.ops), around everything else.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "adminduk.accounts.access.AccessControlMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns its lockout signal into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -269,6 +274,10 @@ if MODE == "production":
         if ADMINDUK_BEHIND_PROXY:
             SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# HSTS preloading is decided for the registrable domain (e.g. palukota.go.id, the Pemkot's), not
+# by one application on it: `adminduk check --deploy` does not ask for it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -300,6 +309,10 @@ LOGGING = {
 
 # /api/docs and /api/openapi.json: on in demo and test, off in production unless enabled.
 ADMINDUK_API_DOCS = os.environ.get("ADMINDUK_API_DOCS", "0" if MODE == "production" else "1") == "1"
+
+# /metrics: with a token, a scraper elsewhere sends it as "Authorization: Bearer ..."; without
+# one only this machine may read the metrics (adminduk.ops.views).
+ADMINDUK_METRICS_TOKEN = os.environ.get("ADMINDUK_METRICS_TOKEN", "")
 
 # The kota this installation serves (Kemendagri code); the demo uses Kota Palu.
 ADMINDUK_KOTA = os.environ.get("ADMINDUK_KOTA", "72.71")

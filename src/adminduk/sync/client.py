@@ -35,6 +35,10 @@ START_BATCH_BYTES = 256 * 1024
 ADD_STEP_BYTES = 128 * 1024
 TARGET_SECONDS = 8.0
 MAX_BATCH_PACKETS = 5000
+# While a backlog drains, pull between two batches at least this often (seconds), at most this
+# many pages each time (the rest follows at the next interleaved pull or at the round's end).
+PULL_EVERY_SECONDS = 60.0
+INTERLEAVED_PULL_PAGES = 20
 TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=60.0, pool=10.0)
 
 # httpx logs every request at INFO; the background loop would fill the log with them.
@@ -70,6 +74,7 @@ class RoundResult:
     pulled_residents: int = 0
     pulled_families: int = 0
     master_updated: bool = False
+    interleaved_pulls: int = 0
 
 
 def node_state() -> NodeState:
@@ -108,6 +113,7 @@ class NodeClient:
         self.station_id = station
         self.private_key = load_private_key(key_path())
         self.clock = clock
+        self.monotonic = time.monotonic  # when to pull between batches (tests replace it)
         self.batch_packets = batch_packets or MAX_BATCH_PACKETS
         self.http = httpx.Client(base_url=self.central_url, timeout=TIMEOUT, transport=transport, headers={"Accept-Encoding": "gzip"})
 
@@ -253,11 +259,21 @@ class NodeClient:
 
     # --- a whole round -----------------------------------------------------------------------
 
-    def sync(self, *, push: bool = True, pull: bool = True, once: bool = False, on_batch=None) -> RoundResult:
-        """Push until nothing is pending (or one batch with `once`), then pull until caught up."""
+    def sync(self, *, push: bool = True, pull: bool = True, once: bool = False, on_batch=None, pull_every: float | None = None) -> RoundResult:
+        """Push until nothing is pending (or one batch with `once`), then pull until caught up.
+
+        While a long backlog drains, the pull is interleaved: every `pull_every` seconds
+        (PULL_EVERY_SECONDS) between two batches, so revocations, new staff and status changes
+        reach the office within minutes even on a bad link, not when the backlog is empty."""
         outcome = RoundResult()
+        pull_every = PULL_EVERY_SECONDS if pull_every is None else pull_every
         with sync_lock():
+            last_pull = self.monotonic()
             while push:
+                if pull and not once and self.monotonic() - last_pull >= pull_every and backlog() > 0:
+                    self._pull_until_caught_up(outcome, max_pages=INTERLEAVED_PULL_PAGES)
+                    outcome.interleaved_pulls += 1
+                    last_pull = self.monotonic()
                 result = self.push_once()
                 if result is None:
                     break
@@ -268,16 +284,22 @@ class NodeClient:
                     on_batch(result)
                 if once:
                     break
-            while pull:
-                counts, more = self.pull_once()
-                outcome.pulled_residents += counts["residents"]
-                outcome.pulled_families += counts.get("families", 0)
-                outcome.master_updated |= "users" in counts
-                if once or not more:
-                    break
+            if pull:
+                self._pull_until_caught_up(outcome, max_pages=1 if once else None)
             if push and pull and not once and backlog() == 0:
                 NodeState.objects.filter(pk=1).update(last_sync_ok_at=timezone.now())
         return outcome
+
+    def _pull_until_caught_up(self, outcome: RoundResult, *, max_pages: int | None = None) -> None:
+        pages = 0
+        while True:
+            counts, more = self.pull_once()
+            pages += 1
+            outcome.pulled_residents += counts["residents"]
+            outcome.pulled_families += counts.get("families", 0)
+            outcome.master_updated |= "users" in counts
+            if not more or (max_pages is not None and pages >= max_pages):
+                break
 
 
 def run_forever(*, interval: float = 15.0, max_backoff: float = 300.0, stop=None, log=print, client_factory=NodeClient):

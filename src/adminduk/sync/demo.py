@@ -88,7 +88,9 @@ def start_demo_node(node: DemoNode, *, addr: str = "localhost:8001", interval: f
     """Start the node's web server, its sync loop and its task consumer as child processes."""
     env = node_environment(node.data_dir, node.station)
     log = open(node.data_dir / "node.log", "ab")  # noqa: SIM115 - closed with the process
-    node.processes.append(start_child(adminduk_command("runserver", addr, "--noreload"), env=env, stdout=log, stderr=subprocess.STDOUT))
+    node.processes.append(
+        start_child(adminduk_command("serve", "--bind", addr, "--workers", "2", "--graceful-timeout", "5"), env=env, stdout=log, stderr=subprocess.STDOUT)
+    )
     node.processes.append(
         start_child(
             adminduk_command("node", "run", "--interval", str(interval), "--max-backoff", str(4 * interval)),
@@ -96,5 +98,5 @@ def start_demo_node(node: DemoNode, *, addr: str = "localhost:8001", interval: f
         )
     )
     # The node's own task consumer: the daily check of its audit log's hash chain.
-    node.processes.append(subprocess.Popen(adminduk_command("run_huey", "--workers", "1"), env=env, stdout=log, stderr=subprocess.STDOUT))
+    node.processes.append(start_child(adminduk_command("run_huey", "--workers", "1"), env=env, stdout=log, stderr=subprocess.STDOUT))
     return node

@@ -4,7 +4,6 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from adminduk.core import demo
@@ -17,6 +16,12 @@ def start_task_consumer() -> subprocess.Popen:
     log = open(settings.DATA_DIR / "tasks.log", "ab")  # noqa: SIM115 - closed with the process
     env = {**os.environ, "ADMINDUK_MODE": settings.MODE, "ADMINDUK_ROLE": "central", "ADMINDUK_DATA_DIR": str(settings.DATA_DIR)}
     return start_child([sys.executable, "-m", "adminduk", "run_huey", "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_web_server(addr: str) -> subprocess.Popen:
+    """`adminduk serve` (gunicorn, as in production) for this central, in the foreground's output."""
+    env = {**os.environ, "ADMINDUK_MODE": settings.MODE, "ADMINDUK_ROLE": "central", "ADMINDUK_DATA_DIR": str(settings.DATA_DIR)}
+    return start_child([sys.executable, "-m", "adminduk", "serve", "--bind", addr, "--workers", "2", "--graceful-timeout", "5"], env=env)
 
 
 def write_demo_env_file() -> Path:
@@ -97,9 +102,12 @@ class Command(BaseCommand):
                 children.append(start_task_consumer())
                 if node is not None:
                     node_demo.start_demo_node(node, addr=node_addr)
-                call_command("runserver", addr, use_reloader=False)
+                central = start_web_server(addr)
+                children.insert(0, central)
+                if central.wait() != 0:
+                    self.stderr.write(f"the central's web server ended (exit status {central.returncode}); stopping the demo")
             except KeyboardInterrupt:
                 pass  # Ctrl-C or SIGTERM: stop everything below, then end normally
             finally:
                 stop_children([*children, *(node.processes if node is not None else [])])
-                self.stdout.write("adminduk demo stopped (central, task consumer, node web and node sync).")
+                self.stdout.write("adminduk demo stopped (central web and task consumer, node web, sync and tasks).")

@@ -1,0 +1,262 @@
+"""Load test of the operator pages: locust (headless) against `adminduk serve` on PostgreSQL.
+
+    .venv/bin/pip install -e ".[load]"        # locust, once
+    nice .venv/bin/python bench/load.py       # 20,000 residents, 200 users for 3 minutes
+    nice .venv/bin/python bench/load.py --quick   # 3,000 residents, 30 users for 40 s (under two minutes)
+    .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+
+Makes a throwaway PostgreSQL database on the server of --database-url (dropped afterwards),
+prepares it as `adminduk demo` does (Kota Palu, offices, synthetic residents) plus one account
+per simulated user (kecamatan operators certified for recording and, one in ten, kecamatan
+supervisors, each with a TOTP device), then serves it with `adminduk serve` in production mode
+(gunicorn, 2 x cores + 1 workers, WhiteNoise, plain HTTP on loopback) and runs locust headless:
+every user logs in (password and TOTP code) and then, with 1-4 s of think time, searches by NIK
+and by name, opens resident and KK pages and the home page; operators go through recording steps
+(call a resident, open the session, capture the face, cancel), supervisors open the sync page.
+
+Prints requests per second, p50/p95/p99 per page, errors, and the machine's load (uptime) at
+start and end. Targets on this 2-core machine: p95 < 100 ms for reads (GET), < 200 ms for writes
+(POST), 0 errors. Anchor: OpenCRVS reports p95 150 ms read / 300 ms write at 1,000 users on 12 cores.
+"""
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+READ_TARGET_MS, WRITE_TARGET_MS = 100.0, 200.0
+RESIDENTS_PER_KECAMATAN = 400
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def admin_sql(admin_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+# --- run inside the prepared environment (Django set up) --------------------------------------
+
+
+def prepare_accounts(out: str, users: int) -> None:
+    """One account per simulated user, and residents of each kecamatan to look up."""
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from adminduk.accounts.models import Certification, OfficeAssignment, User
+    from adminduk.accounts.permissions import Role
+    from adminduk.offices.models import Office
+    from adminduk.population.models import FamilyMember, Resident
+
+    offices = list(Office.objects.filter(kind="kecamatan").order_by("code"))
+    today = timezone.localdate()
+    accounts = {"operator": [], "supervisor": []}
+    with transaction.atomic():
+        for number in range(users):
+            role = "supervisor" if number % 10 == 9 else "operator"
+            office = offices[number % len(offices)]
+            username = f"load.{role[:3]}{number:03d}"
+            password = f"beban-{secrets.token_urlsafe(12)}"
+            user = User(username=username, role=Role.SUPERVISOR if role == "supervisor" else Role.KECAMATAN_OPERATOR)
+            user.set_password(password)
+            user.save()
+            OfficeAssignment.objects.create(user=user, office=office)
+            if role == "operator":
+                Certification.objects.create(
+                    user=user, kind="recording", certificate_number=f"LOAD-{number}", trained_on=today - dt.timedelta(days=30),
+                    valid_until=today + dt.timedelta(days=300),
+                )
+            key = secrets.token_hex(20)
+            TOTPDevice.objects.create(user=user, name="load", key=key, confirmed=True, tolerance=1)
+            accounts[role].append({"username": username, "password": password, "totp_key": key, "kecamatan": office.kecamatan_id})
+    adult = today - dt.timedelta(days=366 * 18)
+    residents = {}
+    for office in offices:
+        rows = (
+            Resident.objects.filter(kelurahan__kecamatan_id=office.kecamatan_id, life_status="hidup", birth_date__lt=adult)
+            .order_by("nik").values_list("id", "nik", "full_name")[:RESIDENTS_PER_KECAMATAN]
+        )
+        kk = dict(FamilyMember.objects.filter(resident_id__in=[r[0] for r in rows]).values_list("resident_id", "family__kk_number"))
+        residents[office.kecamatan_id] = [{"nik": nik, "name": name, "kk": kk.get(pk, "")} for pk, nik, name in rows if kk.get(pk)]
+    Path(out).write_text(json.dumps({"accounts": accounts, "residents": residents}))
+
+
+# --- the benchmark ----------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--residents", type=int, default=20_000)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--duration", type=int, default=180, help="seconds of load after all users have started")
+    parser.add_argument("--spawn-rate", type=float, default=10.0, help="users started per second")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: adminduk serve's, 2 x cores + 1)")
+    parser.add_argument("--quick", action="store_true", help="3,000 residents, 30 users, 40 s")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres",
+                        help="a PostgreSQL server to make the throwaway database on")
+    parser.add_argument("--keep", action="store_true", help="keep the database and data directory (printed)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.residents, args.users, args.duration = 3_000, 30, 40
+    if args.residents < 1000 or args.users < 1 or args.duration < 5:
+        parser.error("--residents must be at least 1000, --users at least 1, --duration at least 5")
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("--database-url must be a postgres:// URL")
+    try:
+        import locust  # noqa: F401
+    except ImportError:
+        parser.error('locust is not installed: .venv/bin/pip install -e ".[load]"')
+
+    print(f"load average at start: {load_average()} ({os.cpu_count()} cores)", flush=True)
+    name = f"adminduk_load_{os.getpid()}"
+    url = urlunsplit(urlsplit(args.database_url)._replace(path="/" + name))
+    data_dir = Path(tempfile.mkdtemp(prefix="adminduk-bench-load-"))
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("ADMINDUK_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    base_env |= {"DATABASE_URL": url, "ADMINDUK_DATA_DIR": str(data_dir), "ADMINDUK_ROLE": "central", "PYTHONPATH": str(ROOT / "src")}
+    admin_sql(args.database_url, f'CREATE DATABASE "{name}"')
+    server = None
+    try:
+        started = time.monotonic()
+        demo_env = base_env | {"ADMINDUK_MODE": "demo"}
+        subprocess.run([PYTHON, "-m", "adminduk", "demo", "--no-serve", "--no-node", "--residents", str(args.residents)],
+                       env=demo_env, check=True, stdout=subprocess.DEVNULL)
+        fixture = data_dir / "load-fixture.json"
+        subprocess.run([PYTHON, __file__, "_prepare", str(fixture), str(args.users)],
+                       env=demo_env | {"DJANGO_SETTINGS_MODULE": "adminduk.settings"}, check=True)
+        print(f"prepared {args.residents:,} residents and {args.users} accounts in {time.monotonic() - started:.0f} s", flush=True)
+
+        port = free_port()
+        serve_env = base_env | {
+            "ADMINDUK_MODE": "production", "ADMINDUK_SECRET_KEY": secrets.token_urlsafe(64), "ADMINDUK_INSECURE_COOKIES": "1",
+            "ADMINDUK_LOG_LEVEL": "WARNING",
+        }
+        # `adminduk serve` collects and compresses the static files first (once per upgrade).
+        command = [PYTHON, "-m", "adminduk", "serve", "--bind", f"127.0.0.1:{port}"]
+        if args.workers:
+            command += ["--workers", str(args.workers)]
+        server = subprocess.Popen(command, env=serve_env, stdout=open(data_dir / "serve.log", "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
+        wait_for_health(port, server, data_dir)
+        warm_up(port)
+
+        times = data_dir / "times.json"
+        spawn_seconds = args.users / args.spawn_rate
+        locust_env = base_env | {"ADMINDUK_LOAD_FIXTURE": str(fixture), "ADMINDUK_LOAD_TIMES": str(times)}
+        print(f"locust: {args.users} users, {args.spawn_rate:g}/s, {args.duration} s at full load; load average {load_average()}", flush=True)
+        subprocess.run(
+            [PYTHON, "-m", "locust", "-f", str(Path(__file__).with_name("load_locustfile.py")), "--headless", "--only-summary",
+             "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{int(args.duration + spawn_seconds)}s",
+             "--host", f"http://127.0.0.1:{port}", "--csv", str(data_dir / "stats"), "--loglevel", "WARNING", "--exit-code-on-error", "0"],
+            env=locust_env, check=True, stdout=subprocess.DEVNULL,
+        )
+        end_load = load_average()
+        report(data_dir, times, args, end_load)
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        if args.keep:
+            print(f"kept: {url} and {data_dir}")
+        else:
+            admin_sql(args.database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+def wait_for_health(port: int, server, data_dir: Path) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None:
+            raise SystemExit("adminduk serve ended:\n" + (data_dir / "serve.log").read_text()[-3000:])
+        time.sleep(0.5)
+    raise SystemExit("adminduk serve did not answer /healthz")
+
+
+def warm_up(port: int) -> None:
+    """Until every worker has booted and answered: the first requests are not the measure."""
+    import httpx
+
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+        for _ in range(40):
+            client.get("/login/")
+
+
+def report(data_dir: Path, times_file: Path, args, end_load: str) -> None:
+    with open(data_dir / "stats_stats.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    errors = 0
+    print(f"\n{'page':<26} {'method':<6} {'requests':>9} {'errors':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
+    for row in rows:
+        if row["Name"] == "Aggregated":
+            total = row
+            continue
+        errors += int(row["Failure Count"])
+        print(f"{row['Name']:<26} {row['Type']:<6} {int(row['Request Count']):>9,} {int(row['Failure Count']):>7} "
+              f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7}")
+    times = json.loads(times_file.read_text())
+    reads, writes = times["read"], times["write"]
+    rps = float(total["Requests/s"])
+    print(f"\n{int(total['Request Count']):,} requests, {rps:.1f} requests/s, {errors} errors, "
+          f"{args.users} users, {args.residents:,} residents; load average at end {end_load} ({os.cpu_count()} cores)")
+    for kind, values, target in (("read", reads, READ_TARGET_MS), ("write", writes, WRITE_TARGET_MS)):
+        if values:
+            p95 = percentile(values, 0.95)
+            print(f"{kind}s: {len(values):,}, p50 {percentile(values, 0.5):.0f} ms, p95 {p95:.0f} ms, p99 {percentile(values, 0.99):.0f} ms "
+                  f"(target p95 < {target:.0f} ms: {'met' if p95 < target else 'NOT met'}); mean {statistics.fmean(values):.0f} ms")
+    print(f"RESULT load_users={args.users} users")
+    print(f"RESULT load_requests_per_second={rps:.1f} req/s")
+    print(f"RESULT load_errors={errors} requests")
+    print(f"RESULT load_read_p95={percentile(reads, 0.95):.0f} ms")
+    print(f"RESULT load_write_p95={percentile(writes, 0.95):.0f} ms")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_prepare":
+        prepare_accounts(sys.argv[2], int(sys.argv[3]))
+        sys.exit(0)
+    sys.exit(main())

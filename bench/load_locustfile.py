@@ -1,0 +1,129 @@
+"""The operators of bench/load.py (locust): kecamatan operators and supervisors at the central,
+each logged in with their own account (password and TOTP code), doing a realistic mix with
+think time. Reads the accounts and the residents to look up from ADMINDUK_LOAD_FIXTURE; writes
+every response time, split into reads (GET) and writes (POST), to ADMINDUK_LOAD_TIMES."""
+
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import random
+import re
+import struct
+import time
+
+from locust import HttpUser, between, events, task
+
+FIXTURE = json.load(open(os.environ["ADMINDUK_LOAD_FIXTURE"]))
+ACCOUNTS = {role: itertools.cycle(accounts) for role, accounts in FIXTURE["accounts"].items()}
+TIMES = {"read": [], "write": []}
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SESSION = re.compile(r"/perekaman/sesi/([0-9a-f-]{36})/")
+
+
+def totp(key_hex: str, at: float) -> str:
+    counter = struct.pack(">Q", int(at // 30))
+    digest = hmac.new(bytes.fromhex(key_hex), counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
+    return f"{code:06d}"
+
+
+@events.request.add_listener
+def keep_time(request_type, name, response_time, exception, **kwargs):
+    if exception is None:
+        TIMES["write" if request_type == "POST" else "read"].append(response_time)
+
+
+@events.quitting.add_listener
+def write_times(environment, **kwargs):
+    with open(os.environ["ADMINDUK_LOAD_TIMES"], "w") as handle:
+        json.dump(TIMES, handle)
+
+
+class Staff(HttpUser):
+    abstract = True
+    role = ""
+    wait_time = between(1, 4)  # an operator reads the page before the next click
+
+    def on_start(self):
+        self.account = next(ACCOUNTS[self.role])
+        self.residents = FIXTURE["residents"][self.account["kecamatan"]]
+        page = self.client.get("/login/", name="login page")
+        found = CSRF.search(page.text or "")
+        if not found:
+            return  # the login page did not come (counted as an error by locust); tasks will fail too
+        token = found.group(1)
+        with self.client.post(
+            "/login/",
+            data={
+                "username": self.account["username"], "password": self.account["password"],
+                "otp_token": totp(self.account["totp_key"], time.time()), "csrfmiddlewaretoken": token, "next": "/",
+            },
+            name="login", catch_response=True,
+        ) as response:
+            if response.ok and "/login/" in (response.url or ""):
+                response.failure("login refused")
+
+    def csrf(self) -> str:
+        return self.client.cookies.get("adminduk_central_csrftoken", "")
+
+    def resident(self) -> dict:
+        return random.choice(self.residents)
+
+    @task(3)
+    def home(self):
+        self.client.get("/", name="home")
+
+    @task(10)
+    def nik_search(self):
+        self.client.get("/penduduk/cari/", params={"nik": self.resident()["nik"]}, headers={"HX-Request": "true"}, name="search NIK")
+
+    @task(6)
+    def name_search(self):
+        words = self.resident()["name"].split()
+        query = " ".join(reversed(words)) if len(words) > 1 and random.random() < 0.3 else " ".join(words)
+        self.client.get("/penduduk/cari/", params={"nama": query}, headers={"HX-Request": "true"}, name="search name")
+
+    @task(8)
+    def resident_page(self):
+        self.client.get(f"/penduduk/{self.resident()['nik']}/", name="resident page")
+
+    @task(2)
+    def family_page(self):
+        self.client.get(f"/kk/{self.resident()['kk']}/", name="KK page")
+
+
+class Operator(Staff):
+    role = "operator"
+    weight = 9
+
+    @task(3)
+    def recording_steps(self):
+        """Call a resident to the station, open the session, capture the face, cancel."""
+        self.client.get("/perekaman/", name="recording station")
+        response = self.client.post(
+            "/perekaman/panggil/", data={"nik": self.resident()["nik"], "csrfmiddlewaretoken": self.csrf()}, name="recording call"
+        )
+        found = SESSION.search(response.url or "") or SESSION.search(response.text or "")
+        if not found:
+            return  # refused with a reason on the page (e.g. being recorded at another station)
+        session = found.group(1)
+        self.client.post(
+            f"/perekaman/sesi/{session}/rekam/face/", data={"condition": "good", "csrfmiddlewaretoken": self.csrf()},
+            headers={"HX-Request": "true"}, name="recording capture face",
+        )
+        self.client.post(
+            f"/perekaman/sesi/{session}/batal/", data={"reason": "uji beban", "csrfmiddlewaretoken": self.csrf()}, name="recording cancel"
+        )
+
+
+class Supervisor(Staff):
+    role = "supervisor"
+    weight = 1
+
+    @task(2)
+    def sync_page(self):
+        self.client.get("/sinkronisasi/central/", name="sync page")

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "adminduk.sync",
     "adminduk.biometrics",
     "adminduk.processing",
+    "adminduk.printing",
     "adminduk.web",
 ]
 

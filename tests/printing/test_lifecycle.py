@@ -25,7 +25,7 @@ def test_print_ready_goes_to_the_dinas_queue_when_the_kecamatan_cannot_print(pri
     assert job.priority == Priority.FIRST_TIME and job.status == JobStatus.QUEUED
     # What the card carries was fixed at the central: fields, photo, signature, chip templates.
     assert job.card_fields["nik"] == request.nik and job.card_fields["berlaku_hingga"] == "SEUMUR HIDUP"
-    assert bytes(job.photo).startswith(b"\x89PNG") and bytes(job.signature).startswith(b"\x89PNG")
+    assert bytes(job.photo).startswith(b"\xff\xd8") and bytes(job.signature).startswith(b"\xff\xd8")  # JPEG
     assert set(job.chip_templates) == {"finger_R1", "finger_R2"}
 
 

@@ -61,12 +61,23 @@ def card_fields(resident, *, issued_at: str, issued_on) -> dict:
     }
 
 
-def _fit(image_bytes: bytes, size, mode: str) -> bytes:
+CARD_BACKGROUND = (206, 226, 242)  # the card's light blue (rendering.BACKGROUND)
+
+
+def _fit(image_bytes: bytes, size, *, ink: bool = False) -> bytes:
+    """A JPEG the card PDF embeds as it is (no decoding per card). A signature's white paper
+    becomes the card's background, so the ink sits on the card as on a real KTP-el."""
     image = Image.open(io.BytesIO(image_bytes))
-    image = image.convert(mode)
-    image.thumbnail(size)
+    if ink:
+        grey = image.convert("L")
+        grey.thumbnail(size)
+        image = Image.new("RGB", grey.size, CARD_BACKGROUND)
+        image.paste((0, 0, 0), (0, 0), mask=grey.point(lambda v: 255 - v))
+    else:
+        image = image.convert("RGB")
+        image.thumbnail(size)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "JPEG", quality=88)
     return out.getvalue()
 
 
@@ -83,7 +94,7 @@ def from_packet(request) -> dict:
     face, signature = captures["face"], captures.get("signature")
     chip = {name: base64.b64encode(captures[name].template).decode() for name in CHIP_FINGERS if name in captures and captures[name].template}
     return {
-        "photo": _fit(face.image, PHOTO_SIZE, "RGB") if face.image else b"",
-        "signature": _fit(signature.image, SIGNATURE_SIZE, "L") if signature is not None and signature.image else b"",
+        "photo": _fit(face.image, PHOTO_SIZE) if face.image else b"",
+        "signature": _fit(signature.image, SIGNATURE_SIZE, ink=True) if signature is not None and signature.image else b"",
         "chip_templates": chip,
     }

@@ -91,20 +91,27 @@ def record_print(job: PrintJob, *, ok: bool, serial: str = "", spoilage_reason: 
 
 
 def print_batch(batch: PrintBatch, *, actor=None, printer=None) -> dict:
-    """Send every printing job of `batch` to the printer; one transaction per card, so a
-    stop half-way keeps what was printed. Returns {"printed": [...], "spoiled": n}."""
+    """Send every printing job of `batch` to the printer; one transaction per card, so a stop
+    half-way keeps what was printed. When the blangko runs out (another worker may have taken
+    the last one) the rest goes back to the queue. Returns {"printed": [...], "spoiled": n, "released": n}."""
     printer = printer or get_printer()
     printed, spoiled = [], 0
     for job in list(batch.jobs.filter(status=JobStatus.PRINTING).order_by("priority", "created_at")):
         if stock.on_hand(job.office) < 1:
             break
         result = printer.print_card(job, attempt=job.attempts + 1)
-        card = record_print(job, ok=result.ok, serial=result.chip_serial, spoilage_reason=result.spoilage_reason, chip=result.chip, actor=actor)
+        try:
+            card = record_print(job, ok=result.ok, serial=result.chip_serial, spoilage_reason=result.spoilage_reason, chip=result.chip, actor=actor)
+        except PrintingError as exc:
+            if exc.code == "out_of_stock":
+                break
+            raise
         if card is None:
             spoiled += 1
         else:
             printed.append(card)
-    return {"printed": printed, "spoiled": spoiled}
+    released = release_unprinted(batch, actor=actor, reason="no blangko left")
+    return {"printed": printed, "spoiled": spoiled, "released": released}
 
 
 @transaction.atomic

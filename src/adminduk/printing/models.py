@@ -154,6 +154,10 @@ class PrintJob(models.Model):
     signature = models.BinaryField(_("signature"), blank=True, default=b"")
     chip_templates = models.JSONField(_("chip fingerprint templates"), default=dict, blank=True)
     routed_on = models.DateField(_("routed on"), db_index=True)
+    # The last node event applied to this row (central) or sent for it (node, with event_pending
+    # until the central's copy names that event): a pull never undoes the node's own pending work.
+    last_event = models.UUIDField(null=True, blank=True)
+    event_pending = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -186,6 +190,8 @@ class Card(models.Model):
     document_number = models.CharField(_("suket number"), max_length=40, blank=True)
     invalidated_reason = models.CharField(_("reason"), max_length=300, blank=True)
     printed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    last_event = models.UUIDField(null=True, blank=True)
+    event_pending = models.BooleanField(default=False)
     printed_at = models.DateTimeField(_("printed at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -19,7 +19,8 @@ Two kinds of change travel:
 
 Applying a page is idempotent (upserts keyed by NIK, username, certification id, office code,
 station id), and the cursor is stored in the same transaction as the rows it covers.
-Print jobs and shipments routed to the node join as further streams when those apps exist.
+The office's request statuses, print jobs, cards, shipments and blangko stock are further
+streams (printing/sync.py), each with its own keyset inside the same cursor.
 """
 
 import base64
@@ -38,6 +39,7 @@ from adminduk.accounts.permissions import STAFF_ROLES
 from adminduk.audit.actions import record
 from adminduk.offices.models import Office
 from adminduk.population.models import Resident, ResidentEvent
+from adminduk.printing import sync as printing_sync
 
 from .models import NodeState
 
@@ -177,6 +179,7 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     }
     if digest != master_digest:
         data["master"] = snapshot
+    printing_sync.add_streams(data, office, since=since, limit=limit, horizon=horizon)
     return data
 
 
@@ -188,12 +191,13 @@ def apply_page(page: dict) -> dict:
     """Apply one page on the node and move its cursor, all or nothing. Returns counts."""
     state = NodeState.objects.select_for_update().get(pk=1)
     counts = {"residents": _apply_residents(page.get("residents") or [])}
+    counts |= printing_sync.apply(page.get("printing") or {})
     if "master" in page:
         counts |= _apply_master(page["master"], state)
         state.master_digest = page["master_digest"]
     state.cursor = page["cursor"]
     state.save(update_fields=["cursor", "master_digest", "synced_usernames", "updated_at"])
-    if counts["residents"] or "master" in page:
+    if any(counts.values()) or "master" in page:
         record(None, "update", object_type="sync_pull", details=counts)
     return counts
 

@@ -13,6 +13,7 @@ from adminduk.enrollment import requests as ktp_requests
 from adminduk.enrollment.models import KtpRequest
 from adminduk.enrollment.statuses import RequestStatus as S
 
+from .. import events
 from ..choices import CardKind, CardStatus, JobStatus, SpoilageReason
 from ..errors import PrintingError
 from ..models import Card, PrintBatch, PrintJob
@@ -56,7 +57,7 @@ def print_number_for(nik: str) -> int:
 
 @transaction.atomic
 def record_print(job: PrintJob, *, ok: bool, serial: str = "", spoilage_reason: str = "", chip: dict | None = None, actor=None,
-                 event_id=None, device_time=None) -> Card | None:
+                 event_id=None, device_time=None, card_id=None) -> Card | None:
     """The printer's result for one printing job: a good card (one consumption; the request is
     printed, and at the office at once when printed where it is picked up) or a spoiled blank
     (one spoilage; the job goes back to the queue and the request to print ready)."""
@@ -72,12 +73,13 @@ def record_print(job: PrintJob, *, ok: bool, serial: str = "", spoilage_reason: 
         job.status, job.batch = JobStatus.QUEUED, None
         job.save(update_fields=["status", "batch", "attempts", "updated_at"])
         ktp_requests.transition(request, S.PRINT_READY, actor=actor, device_time=device_time, reason=f"spoiled: {spoilage_reason}")
+        events.emit("print_spoiled", job.office, actor=actor, rows=[job], job=str(job.pk), reason=spoilage_reason)
         return None
     if not serial:
         raise PrintingError(_("A printed card needs its chip serial."), code="serial_required")
     at_home = job.office_id == job.deliver_to_id
     card = Card.objects.create(
-        request=request, job=job, nik=job.nik, serial=serial, print_number=print_number_for(job.nik),
+        **({"id": card_id} if card_id else {}), request=request, job=job, nik=job.nik, serial=serial, print_number=print_number_for(job.nik),
         status=CardStatus.AT_OFFICE if at_home else CardStatus.PRINTED, printed_at_office=job.office, office=job.deliver_to,
         chip_result=chip or {}, printed_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -87,6 +89,7 @@ def record_print(job: PrintJob, *, ok: bool, serial: str = "", spoilage_reason: 
     ktp_requests.transition(request, S.PRINTED, actor=actor, device_time=device_time, details={"card": serial, "office": job.office.code})
     if at_home:
         ktp_requests.transition(request, S.AT_OFFICE, actor=actor, device_time=device_time, details={"card": serial})
+    events.emit("printed", job.office, actor=actor, rows=[job, card], job=str(job.pk), card=str(card.pk), serial=serial, chip=chip or {})
     return card
 
 
@@ -138,7 +141,9 @@ def spoil_card(card: Card, reason: str, *, actor=None, note: str = "", event_id=
     card.status, card.invalidated_reason = CardStatus.SPOILED, f"{reason}: {note}".strip(": ")[:300]
     card.save(update_fields=["status", "invalidated_reason", "updated_at"])
     stock.spoil(card.printed_at_office, reason, quantity=0, card=card, actor=actor, note=note, event_id=event_id)
-    return _reprint(card, actor=actor, reason=f"spoiled: {reason}")
+    job = _reprint(card, actor=actor, reason=f"spoiled: {reason}")
+    events.emit("card_spoiled", card.printed_at_office, actor=actor, rows=[card, job], serial=card.serial, reason=reason, note=note)
+    return job
 
 
 def _reprint(card: Card, *, actor, reason: str) -> PrintJob:

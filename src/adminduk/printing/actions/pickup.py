@@ -14,6 +14,7 @@ from adminduk.biometrics.matching import THRESHOLD
 from adminduk.enrollment import requests as ktp_requests
 from adminduk.enrollment.statuses import RequestStatus as S
 
+from .. import events
 from ..choices import CardStatus, IdentityCheck
 from ..errors import PrintingError
 from ..models import Card, Handover
@@ -80,4 +81,6 @@ def hand_over(card: Card, *, method: str, office, actor=None, check: FingerCheck
                             details={"card": card.serial, "method": method, "score": check.score if check else None})
     record(None, "update", actor=actor, object_type="card", object_id=card.serial, kecamatan_code=card.request.kecamatan_code,
            details={"nik": card.nik, "handover": method, "reason": reason})
+    events.emit("handover", office, actor=actor, rows=[card], serial=card.serial, method=method, reason=reason, handover=str(handover.pk),
+                score=check.score if check else None, finger=check.position if check else None)
     return handover

@@ -9,6 +9,7 @@ from adminduk.audit.actions import record
 from adminduk.enrollment import requests as ktp_requests
 from adminduk.enrollment.statuses import RequestStatus as S
 
+from .. import events
 from ..choices import CardStatus, DiscrepancyKind, ItemState, Resolution, ShipmentStatus
 from ..errors import PrintingError
 from ..models import Card, Discrepancy, Shipment, ShipmentItem
@@ -91,9 +92,11 @@ def receive_card(shipment: Shipment, code: str, *, actor=None, device_time=None)
         raise PrintingError(_("Card %(code)s was already booked as %(state)s.") % {"code": code, "state": item.get_state_display()}, code="already_received")
     item.state, item.received_at = ItemState.RECEIVED, timezone.now()
     item.save(update_fields=["state", "received_at"])
+    shipment.save(update_fields=["updated_at"])  # the pull sends the shipment with its items again
     _arrive(item.card, shipment, actor=actor, device_time=device_time)
     record(None, "update", actor=actor, object_type="shipment", object_id=shipment.number, kecamatan_code=shipment.to_office.kecamatan_id or "",
            details={"received": code})
+    events.emit("received", shipment.to_office, actor=actor, rows=[item.card], shipment=str(shipment.pk), serial=code)
     return item
 
 
@@ -118,6 +121,7 @@ def flag(shipment: Shipment, kind: str, code: str, *, note: str = "", actor=None
     elif shipment.items.filter(card__serial=code).exists():
         raise PrintingError(_("Card %(code)s is on this manifest: receive it instead.") % {"code": code}, code="on_manifest")
     found = Discrepancy.objects.create(shipment=shipment, kind=kind, card=card, code=code, note=note.strip()[:300])
+    shipment.save(update_fields=["updated_at"])
     if kind == DiscrepancyKind.DAMAGED:
         spoil_card(card, "damage", actor=actor, note=f"{shipment.number}: {note}")
         found.resolution, found.resolved_at = Resolution.REPRINT, timezone.now()
@@ -142,6 +146,7 @@ def close_receipt(shipment: Shipment, *, actor=None) -> Shipment:
     shipment.save(update_fields=["status", "received_at", "updated_at"])
     record(None, "update", actor=actor, object_type="shipment", object_id=shipment.number, kecamatan_code=shipment.to_office.kecamatan_id or "",
            details={"status": "received", "missing": shipment.discrepancies.filter(kind=DiscrepancyKind.MISSING).count()})
+    events.emit("receipt_closed", shipment.to_office, actor=actor, shipment=str(shipment.pk))
     return shipment
 
 

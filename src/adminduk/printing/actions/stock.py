@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from adminduk.audit.actions import record
 
+from .. import events
 from ..choices import MovementKind, SpoilageReason
 from ..errors import PrintingError
 from ..models import BlangkoMovement, BlangkoStock, StockCount
@@ -107,7 +108,9 @@ def spoil(office, reason: str, *, quantity=1, card=None, actor=None, note: str =
 
 @transaction.atomic
 def spoil_blanks(office, reason: str, quantity, *, actor=None, note: str = "") -> BlangkoMovement:
-    return spoil(office, reason, quantity=quantity, actor=actor, note=note)
+    movement = spoil(office, reason, quantity=quantity, actor=actor, note=note)
+    events.emit("blanks_spoiled", office, actor=actor, reason=reason, quantity=str(-movement.quantity), note=note)
+    return movement
 
 
 @transaction.atomic
@@ -130,6 +133,7 @@ def count(office, counted, *, reason: str = "", actor=None) -> StockCount:
     else:
         record(None, "create", actor=actor, object_type="blangko_count", object_id=str(entry.pk), kecamatan_code=office.kecamatan_id or "",
                details={"office": office.code, "counted": counted, "difference": 0})
+    events.emit("count", office, actor=actor, counted=str(counted), reason=reason)
     return entry
 
 

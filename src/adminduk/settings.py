@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "adminduk.biometrics",
     "adminduk.processing",
     "adminduk.printing",
+    "adminduk.documents",
     "adminduk.web",
 ]
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("sinkronisasi/", include("adminduk.sync.urls")),
     path("pemrosesan/", include("adminduk.processing.urls")),
     path("pencetakan/", include("adminduk.printing.urls")),
+    path("verifikasi/", include("adminduk.documents.urls")),
     path("", include("adminduk.web.urls")),
 ]

@@ -15,8 +15,12 @@ from adminduk.accounts.permissions import Permission
 from adminduk.audit.actions import record
 from adminduk.offices.models import Office
 
-from . import queries, rendering
+from adminduk.documents import signing
+from adminduk.documents.models import IssuedDocument
+
+from . import queries, rendering, suket
 from .actions import jobs, routing, stock
+from .actions import suket as suket_actions
 from .choices import SpoilageReason
 from .errors import PrintingError
 from .models import Card, PrintBatch, PrintJob
@@ -101,6 +105,30 @@ def reroute(request, pk):
     except PrintingError as exc:
         return HttpResponse(exc.messages[0], status=400, content_type="text/plain; charset=utf-8")
     return _redirect("printing:queue", target)
+
+
+@staff_view(Permission.PRINT)
+@require_POST
+def issue_suket(request, pk):
+    job = get_object_or_404(PrintJob.objects.filter(office__in=queries.offices_of(request.user)), pk=pk)
+    try:
+        document = suket_actions.issue_suket(job, actor=request.user)
+    except PrintingError as exc:
+        office, offices = job.office, list(queries.offices_of(request.user))
+        return render(request, "printing/queue.html", _queue_context(request, office, offices, error=exc.messages[0]), status=400)
+    return redirect("printing:suket_pdf", pk=document.pk)
+
+
+@staff_view(Permission.PRINT)
+@require_GET
+def suket_pdf(request, pk):
+    document = get_object_or_404(IssuedDocument.objects.filter(office__in=queries.offices_of(request.user)), pk=pk)
+    card = get_object_or_404(Card.objects.select_related("job"), serial=document.number)
+    url = request.build_absolute_uri(reverse("documents:verify", args=[signing.token_for(document)]))
+    record(request, "export", object_type="suket", object_id=document.number, kecamatan_code=card.request.kecamatan_code, details={"nik": document.nik})
+    response = HttpResponse(suket.suket_pdf(document, card.job, url), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="suket-{document.pk}.pdf"'
+    return response
 
 
 # --- Blangko stock -------------------------------------------------------------------------------

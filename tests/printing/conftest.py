@@ -70,7 +70,8 @@ def print_ready(make_resident, station):
     def make(**overrides):
         n = next(counter)
         resident = make_resident(birth_date=f"19{70 + n % 25}-0{1 + n % 9}-1{n % 9}", **overrides)
-        inbox = record(station, f"person-{resident.nik}", seed=n, nik=resident.nik, full_name=resident.full_name, sex=resident.sex,
+        # The station's simulator takes the NIK as the person in front of the devices (as at a real station).
+        inbox = record(station, resident.nik, seed=n, nik=resident.nik, full_name=resident.full_name, sex=resident.sex,
                        birth_date=resident.birth_date.isoformat(), mother_name=resident.mother_name, birth_place=resident.birth_place)
         return KtpRequest.objects.get(packet_id=inbox.id)
 

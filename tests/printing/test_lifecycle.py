@@ -60,7 +60,7 @@ def test_lifecycle_through_the_dinas_shipment_and_pickup(print_ready, dinas, man
     assert request.status == S.AT_OFFICE and not shipment.discrepancies.exists()
 
     found = pickup.card_for_pickup(request.nik, mantikulore)
-    check = pickup.check_fingerprint(found, subject=f"person-{request.nik}")
+    check = pickup.check_fingerprint(found)
     assert check.passed
     pickup.hand_over(found, method=IdentityCheck.FINGERPRINT, office=mantikulore, check=check)
     request.refresh_from_db()

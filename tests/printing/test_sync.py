@@ -120,3 +120,20 @@ def test_on_the_node_an_action_becomes_an_event_packet_and_pending_rows_survive_
     printing_sync.apply({"jobs": [confirmed]})
     job.refresh_from_db()
     assert not job.event_pending and job.status == JobStatus.PRINTED
+
+
+def test_a_job_waits_until_its_request_has_been_sent(node, printing_office, print_ready):
+    first, second = print_ready(), print_ready()
+    page = changes.build_changes(node.station, since="", limit=1)
+    assert len(page["printing"]["requests"]) == 1 and page["printing"]["jobs"] == [] and page["more"]
+    seen_requests, seen_jobs, cursor = [], [], ""
+    while True:
+        page = changes.build_changes(node.station, since=cursor, limit=1)
+        seen_requests += [r["id"] for r in page["printing"]["requests"]]
+        for job in page["printing"]["jobs"]:
+            assert job["request"] in seen_requests  # never before its request
+            seen_jobs.append(job["id"])
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    assert sorted(seen_requests) == sorted([str(first.pk), str(second.pk)]) and len(seen_jobs) == 2

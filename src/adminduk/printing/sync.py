@@ -21,6 +21,7 @@ from .models import BlangkoStock, Card, PrintJob, Shipment, ShipmentItem
 
 EPOCH = "1970-01-01T00:00:00+00:00"
 STREAMS = ("requests", "jobs", "cards", "shipments", "stock")
+DEPENDS_ON_EARLIER = frozenset({"jobs", "cards", "shipments"})
 
 
 def _b64(data) -> str:
@@ -33,7 +34,8 @@ def _iso(value):
 
 def _querysets(office):
     mine = Q(office=office)
-    requests = KtpRequest.objects.filter(Q(office=office) | Q(kecamatan_code=office.kecamatan_id or "-")).select_related("office")
+    printed_here = PrintJob.objects.filter(office=office).values("request_id")  # e.g. re-routed from another kecamatan
+    requests = KtpRequest.objects.filter(Q(office=office) | Q(kecamatan_code=office.kecamatan_id or "-") | Q(pk__in=printed_here)).select_related("office")
     return {
         "requests": requests,
         "jobs": PrintJob.objects.filter(mine | Q(deliver_to=office)).select_related("office", "deliver_to"),
@@ -80,6 +82,11 @@ def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datet
     positions = _decode(since)
     out, more = {}, False
     for stream, queryset in _querysets(office).items():
+        if more and stream in DEPENDS_ON_EARLIER:
+            # A job names its request, a card its job, a shipment its cards: each waits until the
+            # stream before it has caught up, so a page never refers to a row the node lacks.
+            out[stream] = []
+            continue
         stamp, last = positions.get(stream) or [EPOCH, ""]
         after = dt.datetime.fromisoformat(stamp)
         pk = "office_id" if stream == "stock" else "id"

@@ -57,6 +57,17 @@ def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
         apply_events(ids)
 
 
+def apply_pending(limit: int = 1000) -> int:
+    """Apply stored event packets not applied yet (a worker that died, a task lost), in the
+    order they arrived. Returns how many were looked at."""
+    from adminduk.sync.models import InboxPacket
+
+    ids = list(InboxPacket.objects.filter(kind=KIND_PRINT_EVENT, state=InboxPacket.State.RECEIVED).order_by("received_at", "id").values_list("id", flat=True)[:limit])
+    for packet_id in ids:
+        apply_packet(packet_id)
+    return len(ids)
+
+
 def apply_packet(packet_id) -> str:
     """Apply one stored event packet exactly once; returns its final inbox state."""
     from adminduk.enrollment import packets, sealing

@@ -1,6 +1,7 @@
 """Huey tasks of the printing app (central): apply node event packets after they are stored."""
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_task(retries=3, retry_delay=30)
@@ -10,3 +11,10 @@ def apply_events(packet_ids: list[str]) -> int:
     for packet_id in packet_ids:
         apply_packet(packet_id)
     return len(packet_ids)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def resume_print_events() -> int:
+    from .events import apply_pending
+
+    return apply_pending()

@@ -191,10 +191,10 @@ def apply_page(page: dict) -> dict:
     """Apply one page on the node and move its cursor, all or nothing. Returns counts."""
     state = NodeState.objects.select_for_update().get(pk=1)
     counts = {"residents": _apply_residents(page.get("residents") or [])}
-    counts |= printing_sync.apply(page.get("printing") or {})
     if "master" in page:
         counts |= _apply_master(page["master"], state)
         state.master_digest = page["master_digest"]
+    counts |= printing_sync.apply(page.get("printing") or {})  # after the master: it names offices
     state.cursor = page["cursor"]
     state.save(update_fields=["cursor", "master_digest", "synced_usernames", "updated_at"])
     if any(counts.values()) or "master" in page:

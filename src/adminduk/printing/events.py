@@ -76,7 +76,7 @@ def apply_packet(packet_id) -> str:
     from .errors import PrintingError
 
     with transaction.atomic():
-        inbox = InboxPacket.objects.select_for_update().select_related("station__office").get(pk=packet_id)
+        inbox = InboxPacket.objects.select_for_update(of=("self",)).select_related("station__office").get(pk=packet_id)
         if inbox.kind != KIND_PRINT_EVENT or inbox.state in (InboxPacket.State.PROCESSED, InboxPacket.State.FAILED):
             return inbox.state
         try:

@@ -61,7 +61,7 @@ def record_print(job: PrintJob, *, ok: bool, serial: str = "", spoilage_reason: 
     """The printer's result for one printing job: a good card (one consumption; the request is
     printed, and at the office at once when printed where it is picked up) or a spoiled blank
     (one spoilage; the job goes back to the queue and the request to print ready)."""
-    job = PrintJob.objects.select_for_update().select_related("office", "deliver_to").get(pk=job.pk)
+    job = PrintJob.objects.select_for_update(of=("self",)).select_related("office", "deliver_to").get(pk=job.pk)
     if job.status != JobStatus.PRINTING:
         raise PrintingError(_("This card is not being printed (its job is %(status)s).") % {"status": job.get_status_display()}, code="not_printing")
     request = KtpRequest.objects.select_for_update().get(pk=job.request_id)

@@ -58,7 +58,7 @@ def check_fingerprint(card: Card, *, subject: str | None = None, position: str =
 
 @transaction.atomic
 def hand_over(card: Card, *, method: str, office, actor=None, check: FingerCheck | None = None, reason: str = "", device_time=None, handover_id=None) -> Handover:
-    card = Card.objects.select_for_update().select_related("request").get(pk=card.pk)
+    card = Card.objects.select_for_update(of=("self",)).select_related("request").get(pk=card.pk)
     reason = (reason or "").strip()
     if card.status != CardStatus.AT_OFFICE or card.office_id != office.pk:
         raise PrintingError(_("Card %(serial)s is not waiting at this office (%(status)s).") % {"serial": card.serial, "status": card.get_status_display()}, code="not_at_office")

@@ -47,7 +47,7 @@ def create_shipment(from_office, to_office, *, actor=None, card_ids=None) -> Shi
 
 
 def _locked(shipment) -> Shipment:
-    return Shipment.objects.select_for_update().select_related("to_office", "from_office").get(pk=shipment.pk)
+    return Shipment.objects.select_for_update(of=("self",)).select_related("to_office", "from_office").get(pk=shipment.pk)
 
 
 @transaction.atomic
@@ -81,7 +81,7 @@ def receive_card(shipment: Shipment, code: str, *, actor=None, device_time=None)
     code = (code or "").strip().upper()
     if shipment.status != ShipmentStatus.DISPATCHED:
         raise PrintingError(_("Shipment %(number)s is not on its way (it is %(status)s).") % {"number": shipment.number, "status": shipment.get_status_display()}, code="not_dispatched")
-    item = shipment.items.select_for_update().select_related("card__request").filter(card__serial=code).first()
+    item = shipment.items.select_for_update(of=("self",)).select_related("card__request").filter(card__serial=code).first()
     if item is None:
         other = ShipmentItem.objects.filter(card__serial=code).exclude(shipment=shipment).select_related("shipment").first()
         if other is not None:
@@ -154,7 +154,7 @@ def close_receipt(shipment: Shipment, *, actor=None) -> Shipment:
 def resolve(discrepancy: Discrepancy, resolution: str, *, note: str = "", actor=None) -> Discrepancy:
     from .jobs import _reprint
 
-    found = Discrepancy.objects.select_for_update().select_related("shipment", "card__request").get(pk=discrepancy.pk)
+    found = Discrepancy.objects.select_for_update(of=("self",)).select_related("shipment", "card__request").get(pk=discrepancy.pk)
     note = (note or "").strip()
     if found.resolution:
         raise PrintingError(_("This discrepancy is already resolved."), code="resolved")

@@ -22,7 +22,7 @@ SUKET_VALID_DAYS = 180
 
 @transaction.atomic
 def issue_suket(job: PrintJob, *, actor=None) -> IssuedDocument:
-    job = PrintJob.objects.select_for_update().select_related("office").get(pk=job.pk)
+    job = PrintJob.objects.select_for_update(of=("self",)).select_related("office").get(pk=job.pk)
     if job.status != JobStatus.QUEUED:
         raise PrintingError(_("A surat keterangan is issued only for a request waiting in the print queue."), code="not_queued")
     if stock.on_hand(job.office) > 0:

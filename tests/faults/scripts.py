@@ -129,10 +129,22 @@ def print_offline(failure_rate):
     from adminduk.offices.models import Office
     from adminduk.printing.actions import jobs, stock
     from adminduk.printing.errors import PrintingError
-    from adminduk.printing.printers import SimulatedCardPrinter
+    from adminduk.printing.printers import PrintResult, SimulatedCardPrinter
+
+    class SpoilsEveryFourth(SimulatedCardPrinter):
+        """The simulator at `failure_rate`, and at least every fourth card spoiled, so a run
+        always has spoilage to deliver (the simulator's own dice may roll none in 12 cards)."""
+
+        calls = 0
+
+        def print_card(self, job, *, attempt):
+            SpoilsEveryFourth.calls += 1
+            if SpoilsEveryFourth.calls % 4 == 1:
+                return PrintResult(False, spoilage_reason="chip_failure", message="simulated chip failure")
+            return super().print_card(job, attempt=attempt)
 
     office, user = Office.objects.get(code="palu-mantikulore"), User.objects.get(username="printer.fault")
-    printer, printed, spoiled = SimulatedCardPrinter(failure_rate), 0, 0
+    printer, printed, spoiled = SpoilsEveryFourth(failure_rate), 0, 0
     for _round in range(20):
         try:
             batch = jobs.start_batch(office, actor=user)

@@ -1,7 +1,7 @@
 """Events a node originates (a card printed or spoiled, a shipment card received, a card handed
 over, blanks spoiled or counted) travel to the central as event packets in the node's
 exactly-once outbox (signed by the node's station, sealed to the central), and are applied at
-the central once per packet UUID, in the order they were delivered."""
+the central once per packet UUID, in the order the node stamped them."""
 
 import datetime as dt
 import json
@@ -52,17 +52,19 @@ def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
 
     from adminduk.sync.models import InboxPacket
 
-    ids = [str(p) for p in InboxPacket.objects.filter(pk__in=list(packet_ids), kind=KIND_PRINT_EVENT).order_by("received_at", "id").values_list("id", flat=True)]
+    # In the node's own order (its clock, which stamped each event as it happened): a card's
+    # spoiled attempt comes before its good one. Packets of one batch share received_at.
+    ids = [str(p) for p in InboxPacket.objects.filter(pk__in=list(packet_ids), kind=KIND_PRINT_EVENT).order_by("device_time", "received_at", "id").values_list("id", flat=True)]
     if ids:
         apply_events(ids)
 
 
 def apply_pending(limit: int = 1000) -> int:
     """Apply stored event packets not applied yet (a worker that died, a task lost), in the
-    order they arrived. Returns how many were looked at."""
+    node's order. Returns how many were looked at."""
     from adminduk.sync.models import InboxPacket
 
-    ids = list(InboxPacket.objects.filter(kind=KIND_PRINT_EVENT, state=InboxPacket.State.RECEIVED).order_by("received_at", "id").values_list("id", flat=True)[:limit])
+    ids = list(InboxPacket.objects.filter(kind=KIND_PRINT_EVENT, state=InboxPacket.State.RECEIVED).order_by("device_time", "received_at", "id").values_list("id", flat=True)[:limit])
     for packet_id in ids:
         apply_packet(packet_id)
     return len(ids)

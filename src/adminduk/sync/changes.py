@@ -20,7 +20,8 @@ Two kinds of change travel:
 
 Applying a page is idempotent (upserts keyed by NIK, username, certification id, office code,
 station id), and the cursor is stored in the same transaction as the rows it covers.
-Print jobs and shipments routed to the node join as further streams when those apps exist.
+The office's request statuses, print jobs, cards, shipments and blangko stock are further
+streams (printing/sync.py), each with its own keyset inside the same cursor.
 """
 
 import base64
@@ -39,6 +40,7 @@ from adminduk.accounts.permissions import STAFF_ROLES
 from adminduk.audit.actions import record
 from adminduk.offices.models import Office
 from adminduk.population.models import Resident, ResidentEvent
+from adminduk.printing import sync as printing_sync
 
 from . import families
 from .models import NodeState
@@ -197,6 +199,7 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     }
     if digest != master_digest:
         data["master"] = snapshot
+    printing_sync.add_streams(data, office, since=since, limit=limit, horizon=horizon)
     return data
 
 
@@ -215,9 +218,10 @@ def apply_page(page: dict) -> dict:
     if "master" in page:
         counts |= _apply_master(page["master"], state)
         state.master_digest = page["master_digest"]
+    counts |= printing_sync.apply(page.get("printing") or {})  # after the master: it names offices
     state.cursor = page["cursor"]
     state.save(update_fields=["cursor", "master_digest", "synced_usernames", "updated_at"])
-    if counts["residents"] or counts["families"] or "master" in page:
+    if any(counts.values()) or "master" in page:
         record(None, "update", object_type="sync_pull", details=counts)
     return counts
 

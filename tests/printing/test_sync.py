@@ -1,0 +1,139 @@
+"""The office's side: request statuses, print jobs, cards, shipments and stock travel in the
+pull; what the node does offline travels back as event packets applied once per UUID."""
+
+import json
+import uuid
+
+import pytest
+
+from adminduk.enrollment import packets, sealing
+from adminduk.enrollment.statuses import RequestStatus as S
+from adminduk.printing import events
+from adminduk.printing import sync as printing_sync
+from adminduk.printing.actions import jobs, stock
+from adminduk.printing.choices import CardStatus, JobStatus, MovementKind
+from adminduk.printing.models import BlangkoMovement, Card, PrintJob
+from adminduk.sync import changes
+from adminduk.sync.ingest import ingest_batch
+from adminduk.sync.models import InboxPacket, OutboxPacket
+
+from ..sync.conftest import key_dir, node  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+def event_packet(node, event: dict, packet_id=None) -> tuple[uuid.UUID, bytes]:
+    packet_id = packet_id or uuid.uuid4()
+    body = json.dumps({"device_time": "2026-11-25T10:00:00+00:00", "actor": "", **event}).encode()
+    sealed = {"event": packets.seal_part(packet_id, "event", body, sealing.central_public_key())}
+    return packet_id, packets.build_packet(packet_id=packet_id, station_id=node.station.pk, kind=events.KIND_PRINT_EVENT, sealed_parts=sealed,
+                                           private_key=node.private_key, created_at=packets_now())
+
+
+def packets_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def pull_all(node) -> dict:
+    seen, cursor = {s: [] for s in printing_sync.STREAMS}, ""
+    while True:
+        page = changes.build_changes(node.station, since=cursor)
+        for stream, rows in page["printing"].items():
+            seen[stream] += rows
+        cursor = page["cursor"]
+        if not page["more"]:
+            return seen | {"cursor": cursor}
+
+
+def test_the_pull_carries_request_statuses_jobs_and_stock(node, printing_office, print_ready, make_office):
+    request = print_ready()
+    seen = pull_all(node)
+    assert [(r["id"], r["status"]) for r in seen["requests"]] == [(str(request.pk), S.PRINT_READY)]
+    job = PrintJob.objects.get(request=request)
+    assert [r["id"] for r in seen["jobs"]] == [str(job.pk)] and seen["jobs"][0]["chip_templates"]
+    assert seen["stock"] == [{"id": printing_office.code, "quantity": 5}]
+    again = changes.build_changes(node.station, since=seen["cursor"])
+    assert all(rows == [] for rows in again["printing"].values())
+    # A later change at the central comes after the cursor; the resident cursor still works.
+    jobs.start_batch(printing_office)
+    later = changes.build_changes(node.station, since=seen["cursor"])
+    assert [r["status"] for r in later["printing"]["requests"]] == [S.PRINTING]
+    assert [r["status"] for r in later["printing"]["jobs"]] == [JobStatus.PRINTING]
+    assert changes.decode_cursor(later["cursor"])  # still a valid resident cursor
+
+
+def test_a_printed_event_from_the_node_is_applied_exactly_once(node, printing_office, print_ready, django_capture_on_commit_callbacks):
+    request = print_ready()
+    job = PrintJob.objects.get(request=request)
+    card_id = uuid.uuid4()
+    packet_id, body = event_packet(node, {"type": "printed", "office": printing_office.code, "job": str(job.pk), "card": str(card_id),
+                                          "serial": "NODE0001", "chip": {"applet": "KTP-el"}})
+    for _ in range(3):  # delivered again after a lost acknowledgement
+        with django_capture_on_commit_callbacks(execute=True):
+            ingest_batch(node.station, [body])
+    assert InboxPacket.objects.get(pk=packet_id).state == InboxPacket.State.PROCESSED
+    card = Card.objects.get()
+    assert card.pk == card_id and card.serial == "NODE0001" and card.status == CardStatus.AT_OFFICE and card.last_event == packet_id
+    assert BlangkoMovement.objects.filter(kind=MovementKind.CONSUMPTION).count() == 1 and stock.on_hand(printing_office) == 4
+    request.refresh_from_db()
+    assert request.status == S.AT_OFFICE
+    assert list(request.events.values_list("to_status", flat=True))[-3:] == [S.PRINTING, S.PRINTED, S.AT_OFFICE]
+
+
+def test_a_handover_event_and_a_bad_event_change_nothing_twice(node, printing_office, print_ready, never_fails, django_capture_on_commit_callbacks):
+    request = print_ready()
+    card = jobs.print_batch(jobs.start_batch(printing_office), printer=never_fails)["printed"][0]
+    bad_id, bad = event_packet(node, {"type": "handover", "serial": card.serial, "method": "signature", "reason": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(node.station, [bad])
+    assert InboxPacket.objects.get(pk=bad_id).state == InboxPacket.State.FAILED
+    assert "needs the reason" in InboxPacket.objects.get(pk=bad_id).state_detail
+    good_id, good = event_packet(node, {"type": "handover", "serial": card.serial, "method": "signature", "reason": "jari luka"})
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(node.station, [good, good])
+    request.refresh_from_db()
+    assert request.status == S.PICKED_UP and InboxPacket.objects.get(pk=good_id).state == InboxPacket.State.PROCESSED
+
+
+def test_on_the_node_an_action_becomes_an_event_packet_and_pending_rows_survive_a_pull(node, printing_office, print_ready, never_fails, settings):
+    request = print_ready()
+    job = PrintJob.objects.get(request=request)
+    central_row = printing_sync._row("jobs", job)  # what the central says: queued
+    settings.ROLE = "node"
+    settings.ADMINDUK_STATION_ID = str(node.station.pk)
+    card = jobs.print_batch(jobs.start_batch(printing_office), printer=never_fails)["printed"][0]
+    outbox = OutboxPacket.objects.get(kind=events.KIND_PRINT_EVENT)
+    job.refresh_from_db()
+    card.refresh_from_db()
+    assert job.event_pending and job.last_event == outbox.id and card.event_pending
+    # An older central copy (before the event was applied) does not undo the node's print.
+    printing_sync.apply({"jobs": [central_row], "requests": [{"id": str(request.pk), "nik": request.nik, "office": request.office.code,
+                                                              "kecamatan_code": request.kecamatan_code, "status": S.PRINT_READY,
+                                                              "rejection_code": "", "rejection_reason": ""}]})
+    job.refresh_from_db()
+    request.refresh_from_db()
+    assert job.status == JobStatus.PRINTED and request.status == S.AT_OFFICE
+    # The central's copy naming the event confirms it.
+    confirmed = central_row | {"status": JobStatus.PRINTED, "last_event": str(outbox.id)}
+    printing_sync.apply({"jobs": [confirmed]})
+    job.refresh_from_db()
+    assert not job.event_pending and job.status == JobStatus.PRINTED
+
+
+def test_a_job_waits_until_its_request_has_been_sent(node, printing_office, print_ready):
+    first, second = print_ready(), print_ready()
+    page = changes.build_changes(node.station, since="", limit=1)
+    assert len(page["printing"]["requests"]) == 1 and page["printing"]["jobs"] == [] and page["more"]
+    seen_requests, seen_jobs, cursor = [], [], ""
+    while True:
+        page = changes.build_changes(node.station, since=cursor, limit=1)
+        seen_requests += [r["id"] for r in page["printing"]["requests"]]
+        for job in page["printing"]["jobs"]:
+            assert job["request"] in seen_requests  # never before its request
+            seen_jobs.append(job["id"])
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    assert sorted(seen_requests) == sorted([str(first.pk), str(second.pk)]) and len(seen_jobs) == 2

@@ -32,8 +32,26 @@ def test_print_ready_goes_to_the_dinas_queue_when_the_kecamatan_cannot_print(pri
 def test_print_ready_goes_to_the_kecamatan_with_printer_stock_operator_and_quota(print_ready, dinas, printing_office):
     job = PrintJob.objects.get(request=print_ready())
     assert job.office == printing_office and job.routing_reason == "printer, blangko, certified operator and quota"
-    routing.set_quota(printing_office, 1)  # the quota is used up by the first job today
-    assert PrintJob.objects.get(request=print_ready()).routing_reason == "Dinas: daily quota of 1 reached"
+    routing.set_quota(printing_office, 1)
+    # Jobs routed do not use the quota; cards printed that day do.
+    second = PrintJob.objects.get(request=print_ready())
+    assert second.office == printing_office and routing.printed_today(printing_office) == 0
+
+
+def test_the_daily_quota_counts_cards_printed_that_day(print_ready, dinas, printing_office, never_fails):
+    routing.set_quota(printing_office, 2)
+    queued = [PrintJob.objects.get(request=print_ready()) for _ in range(3)]
+    assert {job.office for job in queued} == {printing_office}  # nothing printed yet: all three queued here
+    batch = jobs.start_batch(printing_office)  # only as many as the quota has left today
+    assert batch.jobs.count() == 2
+    assert len(jobs.print_batch(batch, printer=never_fails)["printed"]) == 2
+    assert routing.printed_today(printing_office) == 2 and routing.quota_left(printing_office) == 0
+    with pytest.raises(PrintingError, match="daily quota of 2 cards"):
+        jobs.start_batch(printing_office)
+    assert PrintJob.objects.filter(office=printing_office, status=JobStatus.QUEUED).count() == 1
+    assert PrintJob.objects.get(request=print_ready()).routing_reason == "Dinas: daily quota of 2 reached"
+    routing.set_quota(printing_office, 3)  # the Dinas admin raises it: one more today
+    assert jobs.start_batch(printing_office).jobs.count() == 1
 
 
 def test_lifecycle_through_the_dinas_shipment_and_pickup(print_ready, dinas, mantikulore, make_staff, never_fails):

@@ -126,3 +126,19 @@ def test_dinas_admin_sets_quotas(client, make_staff, dinas, mantikulore):
     assert client.post(reverse("printing:quotas"), {"office": mantikulore.code, "daily_cards": "-4"}).status_code == 400
     assert client.post(reverse("printing:quotas"), {"office": mantikulore.code, "daily_cards": "100"}).status_code == 302
     assert PrintQuota.objects.get(office=mantikulore).daily_cards == 100
+
+
+@pytest.mark.parametrize("role", ["central", "node"])
+def test_low_stock_warning_with_days_left_on_every_print_page(printer_client, dinas, mantikulore, settings, role):
+    stock.receive(dinas, 20, batch_number="B")
+    pages = [reverse(name) for name in ("printing:queue", "printing:stock", "printing:shipments", "printing:pickup")]
+    for url in pages:
+        assert b'id="low-stock"' not in printer_client.get(url, {"office": dinas.code}).content
+    stock.spoil_blanks(dinas, "misprint", 14)  # 14 blanks in the last 14 days: one a day, 6 left
+    settings.ROLE = role
+    for url in pages:
+        page = printer_client.get(url, {"office": dinas.code})
+        assert page.status_code == 200
+        assert b'id="low-stock"' in page.content and b"about 6.0 days left at the recent rate of 1.0 a day" in page.content, url
+    page = printer_client.get(pages[0], {"office": mantikulore.code})  # none at all
+    assert b"No blangko left at" in page.content

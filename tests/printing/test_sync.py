@@ -137,3 +137,49 @@ def test_a_job_waits_until_its_request_has_been_sent(node, printing_office, prin
         if not page["more"]:
             break
     assert sorted(seen_requests) == sorted([str(first.pk), str(second.pk)]) and len(seen_jobs) == 2
+
+
+def test_an_event_that_arrives_before_the_one_it_follows_waits_and_is_applied_after_it(node, printing_office, print_ready, django_capture_on_commit_callbacks):
+    request = print_ready()
+    job = PrintJob.objects.get(request=request)
+    printed_id = uuid.uuid4()
+    _, printed = event_packet(node, {"type": "printed", "job": str(job.pk), "card": str(uuid.uuid4()), "serial": "NODE0002", "chip": {}}, printed_id)
+    handover_id, handover = event_packet(node, {"type": "handover", "serial": "NODE0002", "method": "signature", "reason": "jari luka",
+                                                "after": [str(printed_id)]})
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(node.station, [handover])  # the handover overtook the print (another worker, a retried batch)
+    waiting = InboxPacket.objects.get(pk=handover_id)
+    assert waiting.state == InboxPacket.State.RECEIVED and waiting.state_detail == f"waiting for event {printed_id}"
+    assert not Card.objects.exists()
+    request.refresh_from_db()
+    assert request.status == S.PRINT_READY
+    assert events.apply_pending() == 1 and InboxPacket.objects.get(pk=handover_id).state == InboxPacket.State.RECEIVED  # still waiting
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_batch(node.station, [printed])
+    assert InboxPacket.objects.get(pk=printed_id).state == InboxPacket.State.PROCESSED
+    assert InboxPacket.objects.get(pk=handover_id).state == InboxPacket.State.PROCESSED
+    request.refresh_from_db()
+    assert request.status == S.PICKED_UP and Card.objects.get().status == CardStatus.PICKED_UP
+
+
+def test_a_node_event_names_the_event_it_follows(node, printing_office, print_ready, settings):
+    request = print_ready()
+    settings.ROLE = "node"
+    settings.ADMINDUK_STATION_ID = str(node.station.pk)
+    from adminduk.printing.printers import PrintResult, SimulatedCardPrinter
+
+    class SpoilsFirst(SimulatedCardPrinter):
+        def print_card(self, job, *, attempt):
+            if attempt == 1:
+                return PrintResult(False, spoilage_reason="misprint")
+            return super().print_card(job, attempt=attempt)
+
+    printer = SpoilsFirst(failure_rate=0)
+    jobs.print_batch(jobs.start_batch(printing_office), printer=printer)
+    card = jobs.print_batch(jobs.start_batch(printing_office), printer=printer)["printed"][0]
+    central = sealing.central_private_key()
+    bodies = {json.loads(packets.parse_packet(bytes(p.body)).open_part("event", central))["type"]: (p.id, json.loads(packets.parse_packet(bytes(p.body)).open_part("event", central)))
+              for p in OutboxPacket.objects.filter(kind=events.KIND_PRINT_EVENT)}
+    spoiled_id, spoiled = bodies["print_spoiled"]
+    assert spoiled["after"] == [] and bodies["printed"][1]["after"] == [str(spoiled_id)]
+    assert card.request_id == request.pk

@@ -39,7 +39,7 @@ class PrintJobAdmin(ReadOnlyAdmin):
     list_display = ["nik", "office", "deliver_to", "status", "priority", "attempts", "created_at"]
     list_filter = ["status", "priority"]
     search_fields = ["=nik"]
-    exclude = ["photo", "signature"]
+    exclude = ["media"]
 
 
 @admin.register(Card)

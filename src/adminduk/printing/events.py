@@ -29,8 +29,11 @@ def emit(event_type: str, office, *, actor=None, rows=(), **data) -> uuid.UUID |
 
     packet_id = uuid.uuid4()
     now = timezone.now()
-    body = json.dumps({"type": event_type, "office": office.code, "actor": getattr(actor, "username", "") or "", "device_time": now.isoformat(), **data},
-                      sort_keys=True, default=str).encode()
+    # The events this one follows: the last event sent or confirmed for each of its rows. The
+    # central applies it only after them, whatever order the packets reach it in.
+    after = sorted({str(e) for row in rows for e in type(row).objects.filter(pk=row.pk).values_list("last_event", flat=True) if e})
+    body = json.dumps({"type": event_type, "office": office.code, "actor": getattr(actor, "username", "") or "", "device_time": now.isoformat(),
+                       "after": after, **data}, sort_keys=True, default=str).encode()
     identity = current_station(office)
     sealed = {"event": packets.seal_part(packet_id, "event", body, sealing.central_public_key())}
     outbox.enqueue(packets.build_packet(packet_id=packet_id, station_id=identity.station.pk, kind=KIND_PRINT_EVENT, sealed_parts=sealed,
@@ -70,8 +73,27 @@ def apply_pending(limit: int = 1000) -> int:
     return len(ids)
 
 
+WAITING = "waiting for event "
+
+
+def _waiting_for(event: dict) -> str | None:
+    """The first event this one follows that the central has not applied yet (not arrived, or
+    stored and not applied): this one waits for it. A predecessor that was refused does not
+    hold it back; the event then meets the state that refusal left."""
+    from adminduk.sync.models import InboxPacket
+
+    after = [str(uuid.UUID(str(e))) for e in event.get("after") or []]
+    if not after:
+        return None
+    done = {str(pk) for pk in InboxPacket.objects.filter(pk__in=after, state__in=[InboxPacket.State.PROCESSED, InboxPacket.State.FAILED]).values_list("pk", flat=True)}
+    return next((e for e in after if e not in done), None)
+
+
 def apply_packet(packet_id) -> str:
-    """Apply one stored event packet exactly once; returns its final inbox state."""
+    """Apply one stored event packet exactly once; returns its final inbox state ("received"
+    while it waits for an event it follows). Events that waited for this one are applied after it."""
+    from django.core.exceptions import ObjectDoesNotExist
+
     from adminduk.enrollment import packets, sealing
     from adminduk.sync.models import InboxPacket
 
@@ -84,14 +106,22 @@ def apply_packet(packet_id) -> str:
         try:
             packet = packets.parse_packet(bytes(inbox.body))
             event = json.loads(packet.open_part("event", sealing.central_private_key()))
+            predecessor = _waiting_for(event)
+            if predecessor is not None:
+                inbox.state_detail = f"{WAITING}{predecessor}"
+                inbox.save(update_fields=["state_detail", "updated_at"])
+                return inbox.state
             with transaction.atomic():
                 _apply(event, inbox.station.office, packet_id=inbox.pk)
             inbox.state, inbox.state_detail = InboxPacket.State.PROCESSED, str(event.get("type", ""))[:300]
-        except (PrintingError, EventRefused, packets.PacketError, ValueError, KeyError, TypeError) as exc:
+        except (PrintingError, EventRefused, packets.PacketError, ObjectDoesNotExist, ValueError, KeyError, TypeError, AttributeError) as exc:
             reason = exc.messages[0] if isinstance(exc, PrintingError) else str(exc)
             inbox.state, inbox.state_detail = InboxPacket.State.FAILED, f"print event refused: {reason}"[:300]
         inbox.save(update_fields=["state", "state_detail", "updated_at"])
-        return inbox.state
+    for follower in InboxPacket.objects.filter(kind=KIND_PRINT_EVENT, state=InboxPacket.State.RECEIVED, state_detail=f"{WAITING}{inbox.pk}"
+                                               ).order_by("device_time", "received_at", "id").values_list("pk", flat=True):
+        apply_packet(follower)
+    return inbox.state
 
 
 def _actor(username: str):

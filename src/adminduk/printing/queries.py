@@ -36,8 +36,8 @@ def stock_summary(office) -> dict:
         "daily_use": round(stock.daily_use(office), 1),
         "days_left": None if left is None else round(left, 1),
         "low": stock.low_stock(office),
-        "quota": routing.quota_of(office),
-        "routed_today": routing.routed_today(office),
+        "quota": routing.quota_of(office) if routing.has_quota(office) else None,
+        "printed_today": routing.printed_today(office),
     }
 
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from adminduk.enrollment.models import KtpRequest
 from adminduk.offices.models import Office
 
+from . import media
 from .models import BlangkoStock, Card, PrintJob, Shipment, ShipmentItem
 
 EPOCH = "1970-01-01T00:00:00+00:00"
@@ -149,9 +150,11 @@ def apply(streams: dict) -> dict:
             continue
         values = {"request_id": row["request"], "nik": row["nik"], "office": _office(row["office"], offices), "deliver_to": _office(row["deliver_to"], offices),
                   "status": row["status"], "priority": row["priority"], "routing_reason": row["routing_reason"], "attempts": row["attempts"],
-                  "card_fields": row["card_fields"], "photo": base64.b64decode(row["photo"]), "signature": base64.b64decode(row["signature"]),
-                  "chip_templates": row["chip_templates"], "routed_on": dt.date.fromisoformat(row["routed_on"]), "last_event": row["last_event"],
-                  "event_pending": False, "batch": None}
+                  "card_fields": row["card_fields"], "routed_on": dt.date.fromisoformat(row["routed_on"]), "last_event": row["last_event"],
+                  "event_pending": False, "batch": None,
+                  # Sealed under this node's own key before it is written.
+                  "media": media.seal(row["id"], photo=base64.b64decode(row["photo"]), signature=base64.b64decode(row["signature"]),
+                                      chip_templates=row["chip_templates"])}
         PrintJob.objects.update_or_create(pk=row["id"], defaults=values)
         counts["jobs"] += 1
     for row in streams.get("cards", []):

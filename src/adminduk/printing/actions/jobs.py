@@ -18,7 +18,7 @@ from ..choices import CardKind, CardStatus, JobStatus, SpoilageReason
 from ..errors import PrintingError
 from ..models import Card, PrintBatch, PrintJob
 from ..printers import get_printer
-from . import stock
+from . import routing, stock
 
 MAX_BATCH = 100
 
@@ -32,10 +32,14 @@ def start_batch(office, *, actor=None, job_ids=None, limit: int = MAX_BATCH) -> 
     """Claim up to `limit` queued jobs of `office` (or exactly `job_ids`) into a new batch."""
     if not 1 <= int(limit) <= MAX_BATCH:
         raise PrintingError(_("A batch holds 1 to %(max)d cards.") % {"max": MAX_BATCH}, code="bad_limit")
+    left = routing.quota_left(office)
+    if left == 0:
+        raise PrintingError(_("%(office)s has printed its daily quota of %(quota)d cards today; the queue waits until tomorrow.")
+                            % {"office": office.name, "quota": routing.quota_of(office)}, code="quota_reached")
     jobs = queue_of(office).select_for_update(skip_locked=True)
     if job_ids is not None:
         jobs = jobs.filter(pk__in=list(job_ids))
-    jobs = list(jobs[: int(limit)])
+    jobs = list(jobs[: min(int(limit), left) if left is not None else int(limit)])
     if not jobs:
         raise PrintingError(_("No queued card to print at %(office)s.") % {"office": office.name}, code="empty_queue")
     batch = PrintBatch.objects.create(office=office, created_by=actor if getattr(actor, "pk", None) else None)
@@ -100,7 +104,7 @@ def print_batch(batch: PrintBatch, *, actor=None, printer=None) -> dict:
     printer = printer or get_printer()
     printed, spoiled = [], 0
     for job in list(batch.jobs.filter(status=JobStatus.PRINTING).order_by("priority", "created_at")):
-        if stock.on_hand(job.office) < 1:
+        if stock.on_hand(job.office) < 1 or routing.quota_left(job.office) == 0:
             break
         result = printer.print_card(job, attempt=job.attempts + 1)
         try:
@@ -113,7 +117,7 @@ def print_batch(batch: PrintBatch, *, actor=None, printer=None) -> dict:
             spoiled += 1
         else:
             printed.append(card)
-    released = release_unprinted(batch, actor=actor, reason="no blangko left")
+    released = release_unprinted(batch, actor=actor, reason="no blangko or daily quota left")
     return {"printed": printed, "spoiled": spoiled, "released": released}
 
 

@@ -1,4 +1,7 @@
-"""Routing a print-ready request to a print queue, re-routing, and the daily quota."""
+"""Routing a print-ready request to a print queue, re-routing, and the daily quota (cards printed
+at the office that day, whatever queue they came from)."""
+
+import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,8 +43,22 @@ def quota_of(office) -> int:
     return PrintQuota.objects.filter(office=office).values_list("daily_cards", flat=True).first() or 0
 
 
-def routed_today(office) -> int:
-    return PrintJob.objects.filter(office=office, routed_on=timezone.localdate()).exclude(status=JobStatus.CANCELLED).count()
+def has_quota(office) -> bool:
+    return PrintQuota.objects.filter(office=office).exists()
+
+
+def printed_today(office) -> int:
+    """KTP-el cards printed at `office` since local midnight (good cards, also those found bad
+    later; a blank spoiled in the printer made no card). The daily quota counts these."""
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    return Card.objects.filter(printed_at_office=office, kind=CardKind.KTP_EL, printed_at__gte=start).count()
+
+
+def quota_left(office) -> int | None:
+    """Cards `office` may still print today; None when it has no quota (the Dinas)."""
+    if not has_quota(office):
+        return None
+    return max(quota_of(office) - printed_today(office), 0)
 
 
 def can_print_at(office) -> tuple[bool, str]:
@@ -58,7 +75,7 @@ def can_print_at(office) -> tuple[bool, str]:
     if not operators.exists():
         return False, "no certified print operator"
     quota = quota_of(office)
-    if routed_today(office) >= quota:
+    if printed_today(office) >= quota:
         return False, f"daily quota of {quota} reached"
     return True, "printer, blangko, certified operator and quota"
 
@@ -93,11 +110,13 @@ def route(request, *, actor=None, recording=None) -> PrintJob:
     reason = why if ok else f"Dinas: {why}"
     deliver_to = home or office
     data = personalisation.from_packet(recording or request)
-    job = PrintJob.objects.create(
+    job = PrintJob(
         request=request, nik=request.nik, office=office, deliver_to=deliver_to, priority=priority_for(request), routing_reason=reason,
         card_fields=personalisation.card_fields(resident, issued_at=place_of_issue(office), issued_on=timezone.localdate()),
-        routed_on=timezone.localdate(), **data,
+        routed_on=timezone.localdate(),
     )
+    job.set_media(**data)
+    job.save(force_insert=True)
     record(None, "create", actor=actor, object_type="print_job", object_id=str(job.pk), kecamatan_code=request.kecamatan_code,
            details={"nik": request.nik, "office": office.code, "reason": reason})
     return job

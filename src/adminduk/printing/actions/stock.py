@@ -155,5 +155,8 @@ def days_left(office) -> float | None:
 
 
 def low_stock(office) -> bool:
+    """None left, or fewer than LOW_STOCK_DAYS days left at the recent rate."""
+    if on_hand(office) == 0:
+        return True
     left = days_left(office)
     return left is not None and left < LOW_STOCK_DAYS

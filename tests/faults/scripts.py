@@ -157,7 +157,7 @@ def print_offline(failure_rate):
 
 def apply_print_events():
     setup()
-    from adminduk.printing.events import apply_pending
+    from adminduk.printing.applying import apply_pending
 
     print(f"applied={apply_pending()}")
 

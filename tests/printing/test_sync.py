@@ -8,7 +8,7 @@ import pytest
 
 from adminduk.enrollment import packets, sealing
 from adminduk.enrollment.statuses import RequestStatus as S
-from adminduk.printing import events
+from adminduk.printing import applying, events
 from adminduk.printing import sync as printing_sync
 from adminduk.printing.actions import jobs, stock
 from adminduk.printing.choices import CardStatus, JobStatus, MovementKind
@@ -153,7 +153,7 @@ def test_an_event_that_arrives_before_the_one_it_follows_waits_and_is_applied_af
     assert not Card.objects.exists()
     request.refresh_from_db()
     assert request.status == S.PRINT_READY
-    assert events.apply_pending() == 1 and InboxPacket.objects.get(pk=handover_id).state == InboxPacket.State.RECEIVED  # still waiting
+    assert applying.apply_pending() == 1 and InboxPacket.objects.get(pk=handover_id).state == InboxPacket.State.RECEIVED  # still waiting
     with django_capture_on_commit_callbacks(execute=True):
         ingest_batch(node.station, [printed])
     assert InboxPacket.objects.get(pk=printed_id).state == InboxPacket.State.PROCESSED

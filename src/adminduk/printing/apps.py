@@ -12,6 +12,6 @@ class PrintingConfig(AppConfig):
         from adminduk.sync.signals import packet_stored
 
         from . import signals  # noqa: F401  (routes a request to a print queue when it becomes print ready)
-        from .events import on_packet_stored
+        from .tasks import on_packet_stored
 
         packet_stored.connect(on_packet_stored, dispatch_uid="printing.on_packet_stored")

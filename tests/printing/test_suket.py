@@ -15,6 +15,7 @@ from adminduk.printing.choices import CardKind, JobStatus
 from adminduk.printing.models import Card, PrintJob
 
 from ..conftest import login_verified
+from ..documents.conftest import as_node, separate_keys  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,51 @@ def test_no_suket_while_there_is_blangko(client, make_staff, print_ready, dinas)
     response = client.post(reverse("printing:issue_suket", args=[job.pk]))
     assert response.status_code == 400 and b"print the card instead" in response.content
     assert not Card.objects.exists()
+
+
+def test_a_node_issues_a_suket_offline_from_its_block_signed_by_its_key(print_ready, dinas, mantikulore, as_node, django_capture_on_commit_callbacks):
+    from adminduk.accounts.models import Station
+    from adminduk.documents import keys, numbers, verification
+    from adminduk.documents.models import IssuedDocument, NumberBlock, SigningKey
+    from adminduk.printing.actions import routing
+    from adminduk.printing.actions import suket as suket_actions
+    from adminduk.sync.ingest import ingest_batch
+    from adminduk.sync.models import InboxPacket, OutboxPacket
+
+    request = print_ready()
+    job = routing.reroute(PrintJob.objects.get(request=request), mantikulore, reason="printer of the Dinas under repair")
+    numbers.ensure_node_blocks(mantikulore)  # what the pull brings the node
+    block = NumberBlock.objects.get(office=mantikulore, holder="node", series="suket")
+    Station.objects.filter(office=mantikulore).update(name="Perekaman (pusat)")  # the recording fixture's station; the node makes its own
+    with as_node(mantikulore.code):  # offline: nothing reaches the central until the outbox is delivered
+        document = suket_actions.issue_suket(job)
+        node_key = SigningKey.objects.get(role="node")
+        assert document.key_id == node_key.key_id and document.number.startswith("SKT-7271-")
+        assert block.first <= int(document.number.rsplit("-", 1)[1]) <= block.last
+        assert verification.verify_token(signing_token(document)).status == "valid"
+        card = Card.objects.get(kind=CardKind.SUKET)
+        assert card.document_number == document.number and card.printed_at_office == mantikulore
+        assert sorted(OutboxPacket.objects.values_list("kind", flat=True)) == ["document_event", "document_event", "print_event"]
+        bodies = [bytes(p.body) for p in OutboxPacket.objects.order_by("created_at")]
+        station = Station.objects.get(office=mantikulore, name=f"Perekaman {mantikulore.code}")
+    # The central's own database: neither the node's key, the suket nor its card yet.
+    Card.objects.all().delete()
+    IssuedDocument.objects.all().delete()
+    SigningKey.objects.all().delete()
+    keys.clear_cache()
+    PrintJob.objects.filter(pk=job.pk).update(last_event=None, event_pending=False)
+    for body in bodies:  # in the node's order, each delivered twice
+        with django_capture_on_commit_callbacks(execute=True):
+            ingest_batch(station, [body, body])
+    assert set(InboxPacket.objects.values_list("state", flat=True)) == {InboxPacket.State.PROCESSED}
+    central_card = Card.objects.get(kind=CardKind.SUKET)
+    assert central_card.pk == card.pk and central_card.document_number == document.number and central_card.nik == request.nik
+    verdict = verification.verify_token(signing_token(document))
+    assert verdict.status == "valid" and verdict.document.key_id == node_key.key_id
+    job.refresh_from_db()
+    request.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and request.status == S.PRINT_READY  # the card is still to be printed
+
+
+def signing_token(document):
+    return getattr(document, "token", None) or __import__("adminduk.documents.signing", fromlist=["token_for"]).token_for(document)

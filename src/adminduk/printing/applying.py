@@ -122,6 +122,15 @@ def _apply(event: dict, office, *, packet_id) -> None:
         pickup.hand_over(card, method=event["method"], office=office, actor=actor, check=check, reason=event.get("reason", ""),
                          device_time=device_time, handover_id=event.get("handover"))
         Card.objects.filter(pk=card.pk).update(last_event=packet_id)
+    elif kind == "suket_issued":  # the document itself comes as a documents event of the same node
+        from .actions import suket
+
+        job = PrintJob.objects.select_for_update().get(pk=event["job"])
+        if job.office_id != office.pk:
+            raise EventRefused(f"print job {job.pk} is not queued at {office.code}")
+        if not Card.objects.filter(pk=event["card"]).exists():
+            suket.record_suket(job, event["number"], actor=actor, card_id=event["card"])
+        PrintJob.objects.filter(pk=job.pk).update(last_event=packet_id)
     elif kind == "blanks_spoiled":
         stock.spoil(office, event["reason"], quantity=event["quantity"], actor=actor, note=event.get("note", ""), event_id=packet_id)
     elif kind == "count":

@@ -2,6 +2,7 @@
 spoilage, counts), the daily quota. Thin: parse, call printing.actions, render. A refused
 input answers 400 with the reason and changes nothing."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -119,12 +120,20 @@ def issue_suket(request, pk):
     return redirect("printing:suket_pdf", pk=document.pk)
 
 
+def verify_url(request, document) -> str:
+    """The public verification page of `document`: the central's, also for a suket a node issued
+    offline (the central learns the document and the node's key through the outbox)."""
+    path = reverse("documents:verify", args=[signing.token_for(document)])
+    central = (getattr(settings, "ADMINDUK_CENTRAL_URL", "") or "").rstrip("/")
+    return central + path if settings.ROLE == "node" and central else request.build_absolute_uri(path)
+
+
 @staff_view(Permission.PRINT)
 @require_GET
 def suket_pdf(request, pk):
     document = get_object_or_404(IssuedDocument.objects.filter(office__in=queries.offices_of(request.user)), pk=pk)
     card = get_object_or_404(Card.objects.select_related("job"), serial=document.number)
-    url = request.build_absolute_uri(reverse("documents:verify", args=[signing.token_for(document)]))
+    url = verify_url(request, document)
     record(request, "export", object_type="suket", object_id=document.number, kecamatan_code=card.request.kecamatan_code, details={"nik": document.nik})
     response = HttpResponse(suket.suket_pdf(document, card.job, url), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="suket-{document.pk}.pdf"'

@@ -183,3 +183,59 @@ def test_a_node_event_names_the_event_it_follows(node, printing_office, print_re
     spoiled_id, spoiled = bodies["print_spoiled"]
     assert spoiled["after"] == [] and bodies["printed"][1]["after"] == [str(spoiled_id)]
     assert card.request_id == request.pk
+
+
+def test_each_step_of_the_lifecycle_is_audited_and_reaches_the_node(node, print_ready, dinas, make_staff, never_fails, client, settings):
+    """print_ready → printing → printed → in_transit → at_office → picked_up at the central: after
+    each step the pull carries the new status to Mantikulore's node, whose resident page shows it."""
+    from django.utils import translation
+    from django.utils.html import escape
+
+    from adminduk.audit.models import AuditEntry
+    from adminduk.printing.actions import pickup, shipments
+    from adminduk.printing.choices import IdentityCheck
+
+    from ..conftest import login_verified
+
+    mantikulore = node.station.office
+    stock.receive(dinas, 3, batch_number="B")
+    request = print_ready()
+    operator = make_staff("kecamatan_operator", offices=(mantikulore.kecamatan_id,))
+    login_verified(client, operator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "id"
+    cursor = ""
+
+    def reaches_the_node(status):
+        nonlocal cursor
+        rows = []
+        while True:
+            page = changes.build_changes(node.station, since=cursor)
+            rows += [r for r in page["printing"]["requests"] if r["id"] == str(request.pk)]
+            cursor = page["cursor"]
+            if not page["more"]:
+                break
+        assert rows and rows[-1]["status"] == status, (status, rows)
+        audited = AuditEntry.objects.filter(object_type="ktp_request", object_id=str(request.pk), details__to=status)
+        assert audited.exists() or status == S.PRINT_READY, status
+        settings.ROLE = "node"
+        try:
+            html = client.get(f"/penduduk/{request.nik}/").content.decode()
+        finally:
+            settings.ROLE = "central"
+        with translation.override("id"):
+            label = escape(str(S(status).label))
+        assert f'badge-info">{label}<' in html, (status, label)
+
+    reaches_the_node(S.PRINT_READY)
+    batch = jobs.start_batch(dinas)
+    reaches_the_node(S.PRINTING)
+    card = jobs.print_batch(batch, printer=never_fails)["printed"][0]
+    reaches_the_node(S.PRINTED)
+    shipment = shipments.create_shipment(dinas, mantikulore)
+    shipments.dispatch(shipment)
+    reaches_the_node(S.IN_TRANSIT)
+    shipments.receive_card(shipment, card.serial)
+    shipments.close_receipt(shipment)
+    reaches_the_node(S.AT_OFFICE)
+    pickup.hand_over(Card.objects.get(pk=card.pk), method=IdentityCheck.SIGNATURE, office=mantikulore, reason="sidik jari aus")
+    reaches_the_node(S.PICKED_UP)

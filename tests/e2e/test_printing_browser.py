@@ -1,12 +1,22 @@
 """Card issuance in a real browser: print a batch at the Dinas, ship it, receive it card by
-card at the kecamatan office, hand one card over after the fingerprint check."""
+card at the kecamatan office's node, hand one card over there after the fingerprint check.
+
+Central and node share the test database (as in the other node browser tests): the server
+answers as the central for the printing and dispatch, then as Mantikulore's node (ROLE=node)
+for the receipt and the handover, which the node records and queues in its outbox as event
+packets for the central."""
+
+import json
 
 import pytest
 
+from adminduk.accounts.models import Station
+from adminduk.enrollment import packets, sealing
 from adminduk.enrollment.statuses import RequestStatus as S
 from adminduk.printing.actions import stock
 from adminduk.printing.models import Card
 from adminduk.printing.printers import SimulatedCardPrinter, reset_printer
+from adminduk.sync.models import OutboxPacket
 from tests.printing.conftest import dinas, fresh_matcher, mantikulore, print_ready, station  # noqa: F401  (fixtures)
 
 from .conftest import log_in
@@ -14,7 +24,7 @@ from .conftest import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_print_ship_receive_and_hand_over(page, print_ready, dinas, mantikulore, make_staff):  # noqa: F811
+def test_print_ship_receive_and_hand_over(page, print_ready, dinas, mantikulore, make_staff, settings):  # noqa: F811
     reset_printer(SimulatedCardPrinter(failure_rate=0))
     first, second = print_ready(), print_ready()
     stock.receive(dinas, 10, batch_number="B-2026-11")
@@ -32,7 +42,13 @@ def test_print_ship_receive_and_hand_over(page, print_ready, dinas, mantikulore,
         page.click(f"button[data-to={mantikulore.code}]")
         page.wait_for_selector("#dispatch")
         page.click("#dispatch")
-        page.wait_for_selector("#scan-code")  # the printer also works at Mantikulore: it receives here
+        page.wait_for_selector("#shipment-status")
+
+        # At Mantikulore's node (the printer also works there).
+        Station.objects.filter(office=mantikulore).update(name="Perekaman (pusat)")  # the recording fixture's; the node makes its own
+        settings.ROLE = "node"
+        page.reload()
+        page.wait_for_selector("#scan-code")
         for request in (first, second):
             page.fill("#scan-code", Card.objects.get(request=request).serial)
             page.click("#receive")
@@ -44,7 +60,11 @@ def test_print_ship_receive_and_hand_over(page, print_ready, dinas, mantikulore,
         page.wait_for_selector("#pickup-card")
         page.click("#check-fingerprint")
         page.wait_for_selector("#handover-done")
+        kinds = [json.loads(packets.parse_packet(bytes(p.body)).open_part("event", sealing.central_private_key()))["type"]
+                 for p in OutboxPacket.objects.filter(kind="print_event").order_by("created_at")]
+        assert sorted(kinds) == ["handover", "receipt_closed", "received", "received"], kinds
     finally:
+        settings.ROLE = "central"
         reset_printer()
     first.refresh_from_db()
     second.refresh_from_db()

@@ -164,3 +164,19 @@ def test_replacement_invalidates_the_old_card_and_keeps_the_print_count(print_re
     second = jobs.print_batch(jobs.start_batch(printing_office), printer=never_fails)["printed"][0]
     assert second.print_number == 2 and second.request != request
     assert bytes(second.job.photo) == bytes(card.job.photo)
+
+
+def test_a_supervisor_reroutes_with_a_reason_and_urgent_cases_go_first(print_ready, dinas, printing_office, make_staff):
+    supervisor = make_staff("supervisor", offices=("dinas",))
+    first, second = (PrintJob.objects.get(request=print_ready()) for _ in range(2))
+    assert list(jobs.queue_of(printing_office)) == [first, second]  # first-time recordings in order of arrival
+    with pytest.raises(PrintingError, match="reason for the re-routing"):
+        routing.reroute(second, dinas, reason="  ", actor=supervisor)
+    second.refresh_from_db()
+    assert second.office == printing_office and second.priority == Priority.FIRST_TIME
+    routing.reroute(second, printing_office, reason="pemohon sakit, perlu segera", actor=supervisor, urgent=True)
+    assert list(jobs.queue_of(printing_office)) == [second, first]  # the urgent case goes first
+    moved = routing.reroute(first, dinas, reason="printer kecamatan rusak", actor=supervisor)
+    assert moved.office == dinas and "printer kecamatan rusak" in moved.routing_reason
+    entry = AuditEntry.objects.filter(object_type="print_job", object_id=str(first.pk), action="update").latest("id")
+    assert entry.details["from"] == printing_office.code and entry.details["to"] == dinas.code and entry.details["reason"] == "printer kecamatan rusak"

@@ -239,3 +239,23 @@ def test_each_step_of_the_lifecycle_is_audited_and_reaches_the_node(node, print_
     reaches_the_node(S.AT_OFFICE)
     pickup.hand_over(Card.objects.get(pk=card.pk), method=IdentityCheck.SIGNATURE, office=mantikulore, reason="sidik jari aus")
     reaches_the_node(S.PICKED_UP)
+
+
+def test_closing_a_receipt_on_the_node_follows_each_cards_receipt(node, print_ready, dinas, never_fails, settings):
+    from adminduk.printing.actions import shipments
+
+    stock.receive(dinas, 2, batch_number="B")
+    print_ready()
+    card = jobs.print_batch(jobs.start_batch(dinas), printer=never_fails)["printed"][0]
+    shipment = shipments.create_shipment(dinas, node.station.office)
+    shipments.dispatch(shipment)
+    settings.ROLE = "node"
+    settings.ADMINDUK_STATION_ID = str(node.station.pk)
+    shipments.receive_card(shipment, card.serial)
+    shipments.close_receipt(shipment)
+    central = sealing.central_private_key()
+    sent = {}
+    for packet in OutboxPacket.objects.filter(kind=events.KIND_PRINT_EVENT):
+        body = json.loads(packets.parse_packet(bytes(packet.body)).open_part("event", central))
+        sent[body["type"]] = (str(packet.id), body)
+    assert sent["receipt_closed"][1]["after"] == [sent["received"][0]]

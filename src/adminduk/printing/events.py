@@ -16,9 +16,11 @@ def on_node() -> bool:
     return settings.ROLE == "node"
 
 
-def emit(event_type: str, office, *, actor=None, rows=(), **data) -> uuid.UUID | None:
+def emit(event_type: str, office, *, actor=None, rows=(), follows=(), **data) -> uuid.UUID | None:
     """On a node: seal `data` into an event packet in the outbox (inside the caller's
-    transaction) and mark `rows` (jobs, cards) as waiting for the central. Elsewhere: nothing."""
+    transaction) and mark `rows` (jobs, cards) as waiting for the central. The event follows
+    the last events of `rows` and of `follows` (rows it depends on without changing them).
+    Elsewhere: nothing."""
     if not on_node():
         return None
     from adminduk.enrollment import packets, sealing
@@ -29,7 +31,7 @@ def emit(event_type: str, office, *, actor=None, rows=(), **data) -> uuid.UUID |
     now = timezone.now()
     # The events this one follows: the last event sent or confirmed for each of its rows. The
     # central applies it only after them, whatever order the packets reach it in.
-    after = sorted({str(e) for row in rows for e in type(row).objects.filter(pk=row.pk).values_list("last_event", flat=True) if e})
+    after = sorted({str(e) for row in [*rows, *follows] for e in type(row).objects.filter(pk=row.pk).values_list("last_event", flat=True) if e})
     body = json.dumps({"type": event_type, "office": office.code, "actor": getattr(actor, "username", "") or "", "device_time": now.isoformat(),
                        "after": after, **data}, sort_keys=True, default=str).encode()
     identity = current_station(office)

@@ -146,7 +146,9 @@ def close_receipt(shipment: Shipment, *, actor=None) -> Shipment:
     shipment.save(update_fields=["status", "received_at", "updated_at"])
     record(None, "update", actor=actor, object_type="shipment", object_id=shipment.number, kecamatan_code=shipment.to_office.kecamatan_id or "",
            details={"status": "received", "missing": shipment.discrepancies.filter(kind=DiscrepancyKind.MISSING).count()})
-    events.emit("receipt_closed", shipment.to_office, actor=actor, shipment=str(shipment.pk))
+    # Applied at the central only after each card's receipt (else those would count as missing).
+    cards = [item.card for item in shipment.items.select_related("card")]
+    events.emit("receipt_closed", shipment.to_office, actor=actor, follows=cards, shipment=str(shipment.pk))
     return shipment
 
 

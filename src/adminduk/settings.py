@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "adminduk.sync",
     "adminduk.biometrics",
     "adminduk.processing",
+    "adminduk.printing",
+    "adminduk.documents",
     "adminduk.web",
     "adminduk.ops",
 ]
@@ -340,6 +342,9 @@ ADMINDUK_DEVICE_ADAPTERS = {
     "iris": os.environ.get("ADMINDUK_IRIS_ADAPTER", "adminduk.enrollment.devices.simulator.SimulatedIrisScanner"),
     "signature": os.environ.get("ADMINDUK_SIGNATURE_ADAPTER", "adminduk.enrollment.devices.simulator.SimulatedSignaturePad"),
 }
+# The card printer (chip personalisation and printing): the simulator fails now and then.
+ADMINDUK_CARD_PRINTER = os.environ.get("ADMINDUK_CARD_PRINTER", "adminduk.printing.printers.SimulatedCardPrinter")
+ADMINDUK_PRINTER_FAILURE_RATE = float(os.environ.get("ADMINDUK_PRINTER_FAILURE_RATE", "0.03"))
 
 # 1:N biometric identification: "faiss" (built in) or "abis" (an external ABIS speaking the
 # MOSIP ABIS API shape at ADMINDUK_ABIS_URL).

@@ -11,6 +11,8 @@ urlpatterns = [
     path("perekaman/", include("adminduk.enrollment.urls")),
     path("sinkronisasi/", include("adminduk.sync.urls")),
     path("pemrosesan/", include("adminduk.processing.urls")),
+    path("pencetakan/", include("adminduk.printing.urls")),
+    path("verifikasi/", include("adminduk.documents.urls")),
     path("", include("adminduk.ops.urls")),
     path("", include("adminduk.web.urls")),
 ]

@@ -16,6 +16,7 @@ from adminduk.offices.demo import create_demo_offices
 from adminduk.offices.models import Office
 from adminduk.population.generator import generate_population
 from adminduk.population.models import Resident
+from adminduk.printing.demo import seed_printing
 from adminduk.regions import codes, services
 from adminduk.regions.models import Kelurahan
 
@@ -50,7 +51,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("op.mantikulore", "demo-op-mantikulore-2026", Role.KECAMATAN_OPERATOR, ("palu-mantikulore",), ("recording",)),
     # Certificate ends in 10 days: the home page warns about it.
     DemoAccount("op.tatanga", "demo-op-tatanga-2026", Role.KECAMATAN_OPERATOR, ("palu-tatanga",), ("recording",), certificate_days_left=10),
-    DemoAccount("printer", "demo-printer-palu-2026", Role.PRINT_OPERATOR, ("palu-dinas",), ("printing",)),
+    # Prints at the Dinas and at Mantikulore (the demo node), receives shipments and hands cards over.
+    DemoAccount("printer", "demo-printer-palu-2026", Role.PRINT_OPERATOR, ("palu-dinas", "palu-mantikulore"), ("printing",)),
     DemoAccount("verifier", "demo-verifier-palu-2026", Role.VERIFIER, ("palu-dinas",)),
 ]
 
@@ -68,6 +70,7 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
         if stdout:
             stdout.write(f"Generated {result.residents:,} residents in {result.families:,} families.")
     ensure_demo_accounts()
+    seed_printing()
 
 
 @transaction.atomic

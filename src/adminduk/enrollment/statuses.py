@@ -39,9 +39,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.ADJUDICATED: frozenset({S.PRINT_READY, S.REJECTED}),
     S.PRINT_READY: frozenset({S.PRINTING, S.REJECTED}),
     S.PRINTING: frozenset({S.PRINTED, S.PRINT_READY, S.REJECTED}),  # a failed print goes back
-    S.PRINTED: frozenset({S.IN_TRANSIT, S.AT_OFFICE}),
-    S.IN_TRANSIT: frozenset({S.AT_OFFICE}),
-    S.AT_OFFICE: frozenset({S.PICKED_UP}),
+    # A card spoiled, damaged or lost before handover is printed again (printing/actions/jobs.py).
+    S.PRINTED: frozenset({S.IN_TRANSIT, S.AT_OFFICE, S.PRINT_READY}),
+    S.IN_TRANSIT: frozenset({S.AT_OFFICE, S.PRINT_READY}),
+    S.AT_OFFICE: frozenset({S.PICKED_UP, S.PRINT_READY}),
     S.PICKED_UP: frozenset(),
     S.REJECTED: frozenset(),
 }

@@ -9,6 +9,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from adminduk.biometrics.matching import MatcherUnavailable
+from adminduk.enrollment.packets import KIND_RECORDING
 from adminduk.sync.models import InboxPacket
 
 from . import jurisdiction, pipeline
@@ -32,6 +33,9 @@ def run_stage(packet_id: str, stage: str) -> str:
 
 
 def enqueue_packet(packet_id) -> None:
+    # Event packets of other apps (printing's print_event) are applied by those apps.
+    if InboxPacket.objects.filter(pk=packet_id).exclude(kind=KIND_RECORDING).exists():
+        return
     stage = pipeline.pending_stage(packet_id)
     if stage is not None:
         run_stage(str(packet_id), stage)

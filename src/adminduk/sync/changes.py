@@ -20,7 +20,8 @@ Two kinds of change travel:
 
 Applying a page is idempotent (upserts keyed by NIK, username, certification id, office code,
 station id), and the cursor is stored in the same transaction as the rows it covers.
-Print jobs and shipments routed to the node join as further streams when those apps exist.
+The office's request statuses, print jobs, cards, shipments and blangko stock are further
+streams (printing/sync.py), each with its own keyset inside the same cursor.
 """
 
 import base64
@@ -37,8 +38,10 @@ from django.utils import timezone
 from adminduk.accounts.models import Certification, OfficeAssignment, Station, User
 from adminduk.accounts.permissions import STAFF_ROLES
 from adminduk.audit.actions import record
+from adminduk.documents import keys as document_keys
 from adminduk.offices.models import Office
 from adminduk.population.models import FormerArea, Resident
+from adminduk.printing import sync as printing_sync
 
 from . import families, keyset
 from .models import NodeState
@@ -160,6 +163,7 @@ def master_snapshot(office: Office) -> dict:
             }
             for u in users
         ],
+        "documents": document_keys.node_blocks_and_keys(office),  # number blocks held by the node, published document keys
     }
 
 
@@ -202,6 +206,7 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     }
     if digest != master_digest:
         data["master"] = snapshot
+    printing_sync.add_streams(data, office, since=since, limit=limit, horizon=horizon)
     return data
 
 
@@ -220,9 +225,10 @@ def apply_page(page: dict) -> dict:
     if "master" in page:
         counts |= _apply_master(page["master"], state)
         state.master_digest = page["master_digest"]
+    counts |= printing_sync.apply(page.get("printing") or {})  # after the master: it names offices
     state.cursor = page["cursor"]
     state.save(update_fields=["cursor", "master_digest", "synced_usernames", "updated_at"])
-    if counts["residents"] or counts["families"] or "master" in page:
+    if any(counts.values()) or "master" in page:
         record(None, "update", object_type="sync_pull", details=counts)
     return counts
 
@@ -326,4 +332,5 @@ def _apply_master(master: dict, state: NodeState) -> dict:
         # No longer staff of this office at the central: they may not log in here either.
         User.objects.filter(username__in=dropped).update(is_active=False)
     state.synced_usernames = sorted(seen)
-    return {"offices": len(offices), "stations": len(master.get("stations", [])), "users": len(seen), "deactivated": len(dropped)}
+    documents = document_keys.apply_on_node(master.get("documents") or {}, offices)
+    return {"offices": len(offices), "stations": len(master.get("stations", [])), "users": len(seen), "deactivated": len(dropped)} | documents

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrintingConfig(AppConfig):
+    name = "adminduk.printing"
+    label = "printing"
+    verbose_name = _("Card printing")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from adminduk.sync.signals import packet_stored
+
+        from . import signals  # noqa: F401  (routes a request to a print queue when it becomes print ready)
+        from .tasks import on_packet_stored
+
+        packet_stored.connect(on_packet_stored, dispatch_uid="printing.on_packet_stored")

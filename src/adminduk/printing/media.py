@@ -1,0 +1,86 @@
+"""What a print job carries for the card (the photo, the signature and the chip's fingerprint
+templates) sealed at rest, as the project seals its other secrets.
+
+A job's media are one AES-256-GCM box under a key of this installation kept outside the
+database (ADMINDUK_KEY_DIR/print-media.key, created 0600 on first use): the central and every
+node have their own, and a node seals what it pulls under its own key. The job's id is the
+associated data, so a box copied onto another job does not open. A copy of the database alone
+(a backup, a stolen node disk without the key directory) holds no photo, signature or template.
+
+Layout: version byte (1) | nonce (12) | ciphertext of a JSON object with GCM tag (16)."""
+
+import base64
+import json
+import os
+import time
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.core.exceptions import ImproperlyConfigured
+
+KEY_FILE = "print-media.key"
+VERSION = b"\x01"
+
+_ciphers: dict[str, AESGCM] = {}
+
+
+class MediaError(ValueError):
+    """Sealed media that do not open under this installation's key (another key, altered bytes)."""
+
+
+def _read_key(path) -> bytes:
+    for _ in range(50):  # another process may be writing it this very moment
+        text = path.read_bytes().strip()
+        if text:
+            break
+        time.sleep(0.01)
+    try:
+        key = base64.b64decode(text, validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{path} is not an adminduk print media key (32 bytes, base64)")
+    return key
+
+
+def _cipher() -> AESGCM:
+    from adminduk.enrollment.sealing import key_dir
+
+    path = key_dir() / KEY_FILE
+    cipher = _ciphers.get(str(path))
+    if cipher is not None:
+        return cipher
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = _read_key(path)
+    else:
+        key = AESGCM.generate_key(256)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(base64.b64encode(key) + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    cipher = _ciphers[str(path)] = AESGCM(key)
+    return cipher
+
+
+def seal(job_id, *, photo: bytes = b"", signature: bytes = b"", chip_templates: dict | None = None) -> bytes:
+    plain = json.dumps({"photo": base64.b64encode(bytes(photo or b"")).decode(), "signature": base64.b64encode(bytes(signature or b"")).decode(),
+                        "chip_templates": chip_templates or {}}, sort_keys=True).encode()
+    nonce = os.urandom(12)
+    return VERSION + nonce + _cipher().encrypt(nonce, plain, str(job_id).encode())
+
+
+def open_sealed(job_id, sealed: bytes) -> dict:
+    """{"photo": bytes, "signature": bytes, "chip_templates": dict}; empty for a job without media."""
+    sealed = bytes(sealed or b"")
+    if not sealed:
+        return {"photo": b"", "signature": b"", "chip_templates": {}}
+    if sealed[:1] != VERSION or len(sealed) < 1 + 12 + 16:
+        raise MediaError("not sealed print media")
+    try:
+        data = json.loads(_cipher().decrypt(sealed[1:13], sealed[13:], str(job_id).encode()))
+    except InvalidTag as exc:
+        raise MediaError("the print media do not open under this installation's key") from exc
+    return {"photo": base64.b64decode(data["photo"]), "signature": base64.b64decode(data["signature"]), "chip_templates": data["chip_templates"]}

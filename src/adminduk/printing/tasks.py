@@ -1,0 +1,34 @@
+"""Huey tasks of the printing app (central): apply node event packets after they are stored."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from .events import KIND_PRINT_EVENT
+
+
+@db_task(retries=3, retry_delay=30)
+def apply_events(packet_ids: list[str]) -> int:
+    from .applying import apply_packet
+
+    for packet_id in packet_ids:
+        apply_packet(packet_id)
+    return len(packet_ids)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def resume_print_events() -> int:
+    """Events a lost task left behind, and events still waiting for the one they follow."""
+    from .applying import apply_pending
+
+    return apply_pending()
+
+
+def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
+    """Receiver of sync.signals.packet_stored (after the inbox commit, once per batch)."""
+    from adminduk.sync.models import InboxPacket
+
+    # In the node's own order (its clock, which stamped each event as it happened): a card's
+    # spoiled attempt comes before its good one. Packets of one batch share received_at.
+    ids = [str(p) for p in InboxPacket.objects.filter(pk__in=list(packet_ids), kind=KIND_PRINT_EVENT).order_by("device_time", "received_at", "id").values_list("id", flat=True)]
+    if ids:
+        apply_events(ids)

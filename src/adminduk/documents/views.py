@@ -56,3 +56,27 @@ def key_file(request):
     response = HttpResponse(keys.export_key_list(), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="adminduk-document-keys.json"'
     return response
+
+
+@public_view
+@require_http_methods(["GET", "POST"])
+def download(request, key):
+    """The applicant's link: enter the PIN from the message, get the document's PDF."""
+    from django.http import HttpResponse
+
+    from . import downloads, services
+
+    grant = downloads.find(key)
+    if grant is None:
+        return render(request, "documents/download.html", {"error": _("This download link is not valid.")}, status=404)
+    if request.method == "GET":
+        return render(request, "documents/download.html", {"grant": grant})
+    try:
+        document = downloads.open_with_pin(key, request.POST.get("pin", ""), request=request)
+    except downloads.DownloadRefused as exc:
+        status = 429 if exc.code in ("locked", "closed") else 410 if exc.code == "expired" else 400
+        return render(request, "documents/download.html", {"grant": grant, "error": exc.message}, status=status)
+    response = HttpResponse(services.pdf_of(document, request), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.kind}-{document.number.replace("/", "-")}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -29,7 +29,7 @@ def office(make_office):
 def command(tmp_path, pdf_bytes, capsys):
     """(exit status, one-line verdict) of `adminduk verify` with a freshly exported key list."""
     key_file = tmp_path / "keys.json"
-    call_command("documents", "export-keys", str(key_file))
+    call_command("documents", "export-keys", "--file", str(key_file))
     capsys.readouterr()
     path = tmp_path / "document.pdf"
     path.write_bytes(pdf_bytes)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from adminduk.audit.actions import record
@@ -58,8 +58,9 @@ def grant_download(document: IssuedDocument, *, phone: str, link_base: str, acto
     )
     record(None, "create", actor=actor, object_type="document_download", object_id=str(grant.pk),
            kecamatan_code=document.office.kecamatan_id or "", details={"document": document.number, "phone": number[-4:]})
-    text = _("%(kind)s no. %(number)s is ready: download it at %(link)s with PIN %(pin)s (valid %(days)d days). Never share the PIN.") % {
-        "kind": document.get_kind_display(), "number": document.number, "link": link_base.rstrip("/") + "/" + key + "/", "pin": pin, "days": VALID_DAYS}
+    with translation.override("id"):  # messages to residents are in Indonesian
+        text = _("%(kind)s no. %(number)s is ready: download it at %(link)s with PIN %(pin)s (valid %(days)d days). Never share the PIN.") % {
+            "kind": document.get_kind_display(), "number": document.number, "link": link_base.rstrip("/") + "/" + key + "/", "pin": pin, "days": VALID_DAYS}
     sent = []
 
     def send():

@@ -1,6 +1,6 @@
 """`adminduk documents ...`: the Dinas's tasks around issued documents.
 
-  export-keys FILE                      the key list to publish (keys + register by digest)
+  export-keys [--file FILE]             the key list to publish (keys + register by digest)
   reserve --office CODE --series S      reserve another number block for an office's node
   blocks [--office CODE]                the number blocks and what each holder used today
   revoke NUMBER --reason TEXT [--version N]   revoke an issued document (audited)
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         export = sub.add_parser("export-keys", help="write the key list the Dinas publishes")
-        export.add_argument("file", type=Path)
+        export.add_argument("--file", type=Path, default=Path("adminduk-document-keys.json"))
         reserve = sub.add_parser("reserve", help="reserve a number block for an office")
         reserve.add_argument("--office", required=True)
         reserve.add_argument("--series", required=True, choices=numbers.Series.values)

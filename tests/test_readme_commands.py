@@ -144,6 +144,13 @@ CASES = {
     "adminduk audit verify": (["audit", "verify"], {}, "ok"),
     # The demo runs on SQLite, which has no roles: refused with one line.
     "adminduk audit grant-app-role --role adminduk_app": (["audit", "grant-app-role", "--role", "adminduk_app"], {}, "refused"),
+    "adminduk verify FILE.pdf --keys KEYFILE": (
+        ["verify", "var/demo-documents/kk.pdf", "--keys", "var/demo-documents/adminduk-document-keys.json"], {}, "ok"),
+    "adminduk documents export-keys": (["documents", "export-keys"], {}, "ok"),
+    "adminduk documents blocks": (["documents", "blocks"], {}, "ok"),
+    "adminduk documents reserve --office CODE --series S": (["documents", "reserve", "--office", "palu-tatanga", "--series", "suket"], {}, "ok"),
+    # No such document in the demo: refused with one line.
+    "adminduk documents revoke NUMBER --reason TEXT": (["documents", "revoke", "7271-LU-01012020-0001", "--reason", "test"], {}, "refused"),
     "adminduk demo": None,  # test_demo_stops_every_process_it_started
 }
 

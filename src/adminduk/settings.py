@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "adminduk.processing",
     "adminduk.printing",
     "adminduk.documents",
+    "adminduk.messaging",
     "adminduk.web",
     "adminduk.ops",
 ]
@@ -325,6 +326,9 @@ ADMINDUK_KEY_DIR = os.environ.get("ADMINDUK_KEY_DIR", str(DATA_DIR / "keys"))
 # On a node: the central's sealing key (base64 X25519) and its base URL for sync.
 ADMINDUK_CENTRAL_PUBLIC_KEY = os.environ.get("ADMINDUK_CENTRAL_PUBLIC_KEY", "")
 ADMINDUK_CENTRAL_URL = os.environ.get("ADMINDUK_CENTRAL_URL", "")
+# The public address of the verification page printed in documents' QR codes (also by nodes,
+# whose LAN address the public cannot reach); empty: the address the request came to.
+ADMINDUK_PUBLIC_URL = os.environ.get("ADMINDUK_PUBLIC_URL", "")
 # On a node: the station (registered at the central) whose key signs this node's packets.
 ADMINDUK_STATION_ID = os.environ.get("ADMINDUK_STATION_ID", "")
 # The largest push batch the central accepts (it tells nodes); Django's upload limit follows.
@@ -378,3 +382,15 @@ else:
         "immediate": False,
         "consumer": {"workers": int(os.environ.get("ADMINDUK_WORKERS", "2")), "worker_type": "thread"},
     }
+
+# --- Messages to residents' phones (adminduk.messaging.backends) ---------------------------
+# file (demo, tests: one JSON line per message in ADMINDUK_MESSAGING_FILE), console, sms or
+# whatsapp (HTTP gateways below), or a dotted path to another backend class.
+ADMINDUK_MESSAGING_BACKEND = os.environ.get("ADMINDUK_MESSAGING_BACKEND", "sms" if MODE == "production" else "file")
+ADMINDUK_MESSAGING_FILE = os.environ.get("ADMINDUK_MESSAGING_FILE", str(DATA_DIR / "messages.jsonl"))
+ADMINDUK_MESSAGING_TIMEOUT = float(os.environ.get("ADMINDUK_MESSAGING_TIMEOUT", "10"))
+ADMINDUK_SMS_URL = os.environ.get("ADMINDUK_SMS_URL", "")
+ADMINDUK_SMS_TOKEN = os.environ.get("ADMINDUK_SMS_TOKEN", "")
+ADMINDUK_SMS_SENDER = os.environ.get("ADMINDUK_SMS_SENDER", "DUKCAPIL")
+ADMINDUK_WHATSAPP_URL = os.environ.get("ADMINDUK_WHATSAPP_URL", "")
+ADMINDUK_WHATSAPP_TOKEN = os.environ.get("ADMINDUK_WHATSAPP_TOKEN", "")

@@ -16,6 +16,7 @@ from adminduk.offices.demo import create_demo_offices
 from adminduk.offices.models import Office
 from adminduk.population.generator import generate_population
 from adminduk.population.models import Resident
+from adminduk.documents.demo import seed_documents
 from adminduk.printing.demo import seed_printing
 from adminduk.regions import codes, services
 from adminduk.regions.models import Kelurahan
@@ -71,6 +72,7 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
             stdout.write(f"Generated {result.residents:,} residents in {result.families:,} families.")
     ensure_demo_accounts()
     seed_printing()
+    seed_documents()
 
 
 @transaction.atomic

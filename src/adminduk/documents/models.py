@@ -157,3 +157,29 @@ class SigningKey(models.Model):
 
     def __str__(self):
         return self.key_id
+
+
+class DownloadGrant(models.Model):
+    """A link plus a PIN that lets the applicant download an issued document at home
+    (Permendagri 109/2019). Only digests of the link key and the PIN are stored; wrong PINs
+    are counted here (under a row lock), so the limit holds across every web process."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, related_name="downloads", verbose_name=_("document"))
+    key_digest = models.CharField(_("link digest"), max_length=64, unique=True)
+    pin_hash = models.CharField(_("PIN hash"), max_length=200)
+    phone = models.CharField(_("phone number"), max_length=16)
+    expires_at = models.DateTimeField(_("expires at"))
+    failed_attempts = models.PositiveIntegerField(_("wrong PIN attempts"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("operator"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("document download")
+        verbose_name_plural = _("document downloads")
+
+    def __str__(self):
+        return f"{self.document_id} → {self.phone}"

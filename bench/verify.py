@@ -1,0 +1,249 @@
+"""Benchmark of document verification through the JSON API (GET /api/documents/verify/TOKEN).
+
+    nice .venv/bin/python bench/verify.py            # 5,000 documents, 20,000 + 10,000 requests
+    nice .venv/bin/python bench/verify.py --quick    # 500 documents, 3,000 + 2,000 requests, under a minute
+    .venv/bin/python bench/verify.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+
+Makes a throwaway database (SQLite file, or a PostgreSQL database dropped afterwards), issues
+--documents documents through the real issuing path (numbers from blocks, signed tokens; one in
+ten superseded, one in twenty revoked), and asks for their verdicts, one in ten requests with a
+tampered token:
+
+  (1) in-process: (a) the API operation itself (documents.api.verify: signature, register
+      lookup, the answer's facts) and (b) Django's test client through the whole middleware
+      stack and the API (no sockets): verifications per second. Target >= 1,000/s.
+  (2) over HTTP: a waitress server (8 threads) on loopback and 50 concurrent clients, each with
+      its own keep-alive connection: p50/p95 latency and verifications per second.
+      Target p95 < 50 ms.
+The machine's load average is printed beside the figures (shared cores make them vary).
+"""
+
+import argparse
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+PYTHON = sys.executable
+TARGET_PER_S = 1000
+TARGET_P95_MS = 50.0
+CLIENTS = 50
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=20000, help="in-process requests")
+    parser.add_argument("--http-requests", type=int, default=10000)
+    parser.add_argument("--quick", action="store_true", help="500 documents, 3,000 + 2,000 requests")
+    parser.add_argument("--database-url", help="postgres://user@host:port/db (default: a SQLite temp file)")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.documents, args.requests, args.http_requests = 500, 3000, 2000
+    if args.documents < 10 or args.requests < 1 or args.http_requests < CLIENTS:
+        parser.error(f"--documents must be at least 10, --requests at least 1, --http-requests at least {CLIENTS}")
+    if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("--database-url must be a postgres:// URL")
+
+    data_dir = tempfile.mkdtemp(prefix="adminduk-bench-verify-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADMINDUK_") and k != "DATABASE_URL"}
+    env |= {"ADMINDUK_MODE": "test", "ADMINDUK_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "adminduk.settings",
+            "PYTHONPATH": str(ROOT / "src"), "ADMINDUK_LOG_LEVEL": "WARNING"}
+    database = None
+    server = None
+    try:
+        if args.database_url:
+            from generate import ThrowawayPostgres
+
+            database = ThrowawayPostgres(args.database_url).__enter__()
+            env["DATABASE_URL"] = database.url
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{Path(data_dir) / 'bench.sqlite3'}"
+        os.environ.update(env)
+        sys.path.insert(0, str(ROOT / "src"))
+        print(f"migrating a throwaway {'PostgreSQL' if database else 'SQLite'} database…", flush=True)
+        subprocess.run([PYTHON, "-m", "adminduk", "migrate", "-v0"], env=env, check=True)
+        import logging
+
+        import django
+
+        django.setup()
+        logging.getLogger("django.request").setLevel(logging.ERROR)  # the tampered tokens' 404s
+        tokens = seed(args)
+        rng = random.Random(args.seed)
+        asked = [_maybe_tampered(rng.choice(tokens), rng) for _ in range(max(args.requests, args.http_requests))]
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.runcall(in_process, asked[:300])
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            return 0
+        in_process(asked[: args.requests])
+        port = _free_port()
+        server = subprocess.Popen([PYTHON, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=8", "adminduk.wsgi:application"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        over_http(port, asked[: args.http_requests])
+        return 0
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        if database:
+            database.__exit__(None, None, None)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def seed(args) -> list[str]:
+    from django.db import transaction
+
+    from adminduk.documents import issuing, services
+    from adminduk.offices.models import Office
+
+    office = _office()
+    started = time.perf_counter()
+    tokens, documents = [], []
+    kinds = ["akta_kelahiran", "akta_kematian", "kk", "kia"]
+    for n in range(args.documents):
+        kind = kinds[n % len(kinds)]
+        payload = {"nik": f"727108{(n % 28) + 1:02d}0126{n % 10000:04d}", "nama": f"Penduduk Bench {n}", "kabupaten_kota": "Kota Palu",
+                   "anggota": [{"nama": f"Penduduk Bench {n}", "nik": f"727108{(n % 28) + 1:02d}0126{n % 10000:04d}"}]}
+        if kind == "kia":
+            payload["nik"] = f"7271{n:012d}"[:16]
+        with transaction.atomic():
+            document = services.issue_rendered(kind, payload, office=office)
+        documents.append(document)
+        tokens.append(document.token)
+    for n, document in enumerate(documents):
+        if n % 10 == 3 and document.kind == "kk":
+            with transaction.atomic():
+                services.issue_rendered("kk", dict(document.payload), office=office, supersedes=document)
+        elif n % 20 == 7:
+            issuing.revoke_document(document, reason="bench")
+    seconds = time.perf_counter() - started
+    print(f"issued {len(tokens):,} documents (+ superseding KKs, revocations) in {seconds:.1f} s = {len(tokens) / seconds:,.0f} issued/s "
+          f"[{Office.objects.count()} office]", flush=True)
+    return tokens
+
+
+def _office():
+    from adminduk.offices.models import Office
+    from adminduk.regions.models import Kecamatan, Province, Regency
+
+    Province.objects.get_or_create(code="72", defaults={"name": "Sulawesi Tengah"})
+    Regency.objects.get_or_create(code="72.71", defaults={"name": "Kota Palu", "province_id": "72"})
+    Kecamatan.objects.get_or_create(code="72.71.08", defaults={"name": "Mantikulore", "regency_id": "72.71"})
+    office, _created = Office.objects.get_or_create(
+        code="palu-mantikulore", defaults={"name": "Kantor Camat Mantikulore", "kind": Office.Kind.KECAMATAN, "regency_id": "72.71", "kecamatan_id": "72.71.08"})
+    return office
+
+
+def _maybe_tampered(token: str, rng: random.Random) -> str:
+    if rng.random() >= 0.1:
+        return token
+    i = rng.randrange(20, len(token) - 90)
+    return token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1 :]
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def in_process(tokens: list[str]) -> None:
+    from django.test import Client
+
+    from adminduk.documents import api
+
+    started = time.perf_counter()
+    for token in tokens:
+        api.verify(None, token)  # the API operation itself: verdict and the facts it answers with
+    seconds = time.perf_counter() - started
+    rate = len(tokens) / seconds
+    print(f"(1a) in-process API operation (documents.api.verify, no HTTP stack): {len(tokens):,} verifications in {seconds:.2f} s = {rate:,.0f}/s "
+          f"[target >= {TARGET_PER_S:,}/s: {'OK' if rate >= TARGET_PER_S else 'MISSED'}] load {_load()}", flush=True)
+    print(f"RESULT verify_operation_per_s={rate:.0f} 1/s", flush=True)
+
+    client = Client()
+    for token in tokens[:50]:
+        client.get(f"/api/documents/verify/{token}")  # warm caches and imports
+    statuses: dict[int, int] = {}
+    started = time.perf_counter()
+    for token in tokens:
+        code = client.get(f"/api/documents/verify/{token}").status_code
+        statuses[code] = statuses.get(code, 0) + 1
+    seconds = time.perf_counter() - started
+    rate = len(tokens) / seconds
+    print(f"(1b) in-process API (test client, full middleware): {len(tokens):,} verifications in {seconds:.2f} s = {rate:,.0f}/s "
+          f"(answers {dict(sorted(statuses.items()))}) [target >= {TARGET_PER_S:,}/s: {'OK' if rate >= TARGET_PER_S else 'MISSED'}] "
+          f"load {_load()}", flush=True)
+    print(f"RESULT verify_inprocess_per_s={rate:.0f} 1/s", flush=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def over_http(port: int, tokens: list[str]) -> None:
+    import httpx
+
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            httpx.get(f"{base}/api/documents/keys", timeout=2)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    latencies: list[float] = []
+    errors = []
+    lock = threading.Lock()
+    chunks = [tokens[i::CLIENTS] for i in range(CLIENTS)]
+    barrier = threading.Barrier(CLIENTS + 1)
+
+    def client(chunk):
+        mine = []
+        with httpx.Client(base_url=base, timeout=30) as http:
+            http.get(f"/api/documents/verify/{chunk[0]}")  # open the connection
+            barrier.wait()
+            for token in chunk:
+                t0 = time.perf_counter()
+                response = http.get(f"/api/documents/verify/{token}")
+                mine.append((time.perf_counter() - t0) * 1000)
+                if response.status_code not in (200, 404):
+                    errors.append(response.status_code)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(chunk,)) for chunk in chunks]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    latencies.sort()
+    p50 = statistics.median(latencies)
+    p95 = latencies[int(len(latencies) * 0.95) - 1]
+    rate = len(latencies) / seconds
+    print(f"(2) over HTTP (waitress 8 threads, loopback, {CLIENTS} concurrent clients): {len(latencies):,} verifications in {seconds:.2f} s "
+          f"= {rate:,.0f}/s, p50 {p50:.1f} ms, p95 {p95:.1f} ms, errors {len(errors)} "
+          f"[target p95 < {TARGET_P95_MS:.0f} ms: {'OK' if p95 < TARGET_P95_MS else 'MISSED'}] load {_load()}", flush=True)
+    print(f"RESULT verify_http_per_s={rate:.0f} 1/s", flush=True)
+    print(f"RESULT verify_http_p95_ms={p95:.1f} ms", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,6 +13,7 @@ urlpatterns = [
     path("pemrosesan/", include("adminduk.processing.urls")),
     path("pencetakan/", include("adminduk.printing.urls")),
     path("verifikasi/", include("adminduk.documents.urls")),
+    path("layanan-sipil/", include("adminduk.civil.urls")),
     path("", include("adminduk.web.urls")),
 ]
 

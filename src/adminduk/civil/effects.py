@@ -11,12 +11,14 @@ from adminduk.population import actions as population
 from adminduk.population.choices import BloodType, Citizenship, Education, MaritalStatus, Occupation, Relationship
 from adminduk.population.models import Family, Resident, ResidentEvent
 
-from . import issuing, rules
+from . import rules
 from .choices import Kind
 from .errors import CivilError
 
 
 def apply(application, *, actor) -> dict:
+    from . import issuing
+
     today = timezone.localdate()
     reason = _("%(kind)s, application %(id)s") % {"kind": application.get_kind_display(), "id": str(application.pk)[:8]}
     result = EFFECTS[application.kind](application.data, today=today, actor=actor, reason=reason)

@@ -13,7 +13,6 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adminduk.audit.actions import record
@@ -29,6 +28,7 @@ SETTINGS_FIELDS = ("minutes_per_recording", "slot_minutes", "change_cutoff_minut
 def _take_place(slot: Slot) -> None:
     if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
         raise rules.slot_full(slot)
+    slot.refresh_from_db(fields=["booked", "capacity"])
 
 
 def _give_place(slot_id) -> None:
@@ -203,6 +203,3 @@ def remove_blocked_time(blocked: BlockedTime, *, actor=None, request=None) -> No
     record(request, "update", actor=actor, object_type="blocked_time", object_id=str(blocked.pk), details={"removed": True})
     slots.refresh(office)
 
-
-def now() -> dt.datetime:
-    return timezone.now()

@@ -10,6 +10,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from adminduk.messaging.services import InvalidPhone, send
+
 logger = logging.getLogger("adminduk.appointments")
 
 PHONE_LANGUAGE = "id"
@@ -22,14 +24,12 @@ def _when(slot) -> str:
 
 
 def phone_of(resident) -> str:
-    from adminduk.messaging.phones import phone_on_file
-
-    return phone_on_file(resident) or ""
+    # Resident.phone (the number on file) comes with the portal branch; until it is merged
+    # no resident has one.
+    return getattr(resident, "phone", "") or ""
 
 
 def _send(booking, kind: str, text: str):
-    from adminduk.messaging.services import InvalidPhone, send
-
     phone = phone_of(booking.resident)
     if not phone:
         logger.info("booking %s: no phone number on file for %s, %s not sent", booking.pk, booking.nik, kind)

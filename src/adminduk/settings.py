@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "adminduk.processing",
     "adminduk.messaging",
     "adminduk.portal",
+    "adminduk.appointments",
     "adminduk.web",
 ]
 

@@ -33,3 +33,7 @@ def sign_in(client, nik: str, phone: str):
     response = client.post("/portal/", {"nik": nik})
     assert response.status_code == 200, response.content.decode()[:500]
     return client.post("/portal/kode/", {"nik": nik, "code": code_for(phone)})
+
+
+# The appointments tests' office (two recording sets, evening hours) and a plain weekday.
+from tests.appointments.conftest import day, next_plain_weekday, office  # noqa: E402, F401

@@ -20,7 +20,7 @@ def test_home_shows_own_data_and_kk_members(client, family_with_phones):
         assert resident.full_name in page and resident.nik in page
     assert family_with_phones["family"].kk_number in page
     reads = AuditEntry.objects.filter(action="view", actor_role="resident", actor_username=f"warga-{wife.nik}")
-    assert {e.object_type for e in reads} == {"resident", "family", "ktp_request"}
+    assert {e.object_type for e in reads} == {"resident", "family", "ktp_request", "booking"}
 
 
 def test_a_resident_never_sees_another_residents_data(client, family_with_phones, make_resident, make_office):

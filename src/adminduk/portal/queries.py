@@ -9,6 +9,7 @@ from adminduk.audit.actions import record
 from adminduk.enrollment.models import KtpRequest
 from adminduk.population.models import FamilyMember, Resident
 
+from .bookings import bookings_of
 from .statuses import PlainStatus, plain_status
 
 
@@ -30,6 +31,11 @@ class Overview:
     family: object | None
     members: list = field(default_factory=list)
     requests: list[RequestView] = field(default_factory=list)
+    bookings: list = field(default_factory=list)
+
+    @property
+    def open_booking(self):
+        return next((b for b in self.bookings if b.booking.is_open), None)
 
 
 def _kecamatan(resident: Resident) -> str:
@@ -59,6 +65,7 @@ def overview(request, resident: Resident) -> Overview:
         )
     requests = requests_of(request, resident)
     return Overview(
+        bookings=bookings_of(request, resident),
         resident=resident,
         wajib_ktp=resident.is_wajib_ktp(timezone.localdate()),
         family=family,

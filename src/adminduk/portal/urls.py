@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import booking_views, views
 
 app_name = "portal"
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("kode/", views.code_page, name="code"),
     path("beranda/", views.home, name="home"),
     path("keluar/", views.signout, name="signout"),
+    path("janji/", booking_views.book, name="book"),
+    path("janji/pindah/", booking_views.reschedule, name="reschedule"),
+    path("janji/batal/", booking_views.cancel, name="cancel"),
 ]

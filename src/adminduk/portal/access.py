@@ -3,13 +3,23 @@ holds a staff login: request.user is the resident's account (signed in) or anony
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from adminduk.accounts.access import ACCESS_ATTRIBUTE
 
 from . import sessions
+
+
+def _central_only():
+    """Residents reach the portal at the Dinas central over the internet; an office's node
+    (a LAN server, often offline) serves no portal."""
+    if settings.ROLE == "node":
+        raise Http404(_("The resident portal is served by the Dinas, not by an office's node."))
 
 
 def portal_public_view(view):
@@ -17,6 +27,7 @@ def portal_public_view(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        _central_only()
         request.user = AnonymousUser()
         request.portal_session = sessions.current(request)
         response = view(request, *args, **kwargs)
@@ -33,6 +44,7 @@ def resident_view(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        _central_only()
         session = sessions.current(request)
         if session is None:
             response = redirect("portal:signin")

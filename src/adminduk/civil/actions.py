@@ -50,8 +50,6 @@ def submit(kind: str, data: dict, *, office, channel: str, actor=None, applicati
     does not fit. Starts the service-standard clock. An application a node already accepted is
     stored at the central even when the central's registry disagrees: the check's refusal is
     journaled for the staff who decide it."""
-    if office is None:
-        raise CivilError(_("No office serves this kecamatan."), code="no_office")
     today = timezone.localdate()
     refusal = ""
     try:
@@ -62,6 +60,12 @@ def submit(kind: str, data: dict, *, office, channel: str, actor=None, applicati
         refusal = exc.messages[0]
         subject = rules.Subject(data.get("deceased_nik") or data.get("child_nik") or data.get("member_nik") or "", data.get("kk_number", ""),
                                 office.kecamatan_id or "")
+    if office is None:  # from the portal: the office of the kecamatan concerned decides
+        from .queries import office_for_kecamatan
+
+        office = office_for_kecamatan(subject.kecamatan_code)
+    if office is None:
+        raise CivilError(_("No office serves this kecamatan."), code="no_office")
     now = submitted_at or timezone.now()
     if subject.child_birth_date:
         data = {**data, "child_birth_date": subject.child_birth_date.isoformat()}

@@ -7,3 +7,10 @@ class DocumentsConfig(AppConfig):
     label = "documents"
     verbose_name = _("Documents")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from adminduk.sync.signals import packet_stored
+
+        from .inbox import on_packet_stored
+
+        packet_stored.connect(on_packet_stored, dispatch_uid="documents.on_packet_stored")

@@ -5,22 +5,16 @@ from django.views.decorators.http import require_GET
 
 from adminduk.accounts.access import public_view
 
-from . import signing
-from .models import IssuedDocument
+from . import verification
 
-
-def _masked(nik: str) -> str:
-    return nik[:6] + "******" + nik[-4:] if len(nik) == 16 else nik
+STATUS_CODES = {verification.VALID: 200, verification.SUPERSEDED: 200, verification.REVOKED: 200}
 
 
 @public_view
 @require_GET
 def verify(request, token):
-    try:
-        data = signing.verify(token)
-    except signing.BadToken:
-        return render(request, "documents/verify.html", {"valid": False}, status=404)
-    document = IssuedDocument.objects.filter(pk=data["d"], number=data["n"]).select_related("office").first()
-    if document is None:
-        return render(request, "documents/verify.html", {"valid": False}, status=404)
-    return render(request, "documents/verify.html", {"valid": True, "document": document, "nik": _masked(document.nik)})
+    verdict = verification.verify_token(token)
+    context = {"verdict": verdict, "status": verdict.status}
+    if verdict.document is not None:
+        context |= {"document": verdict.document, "facts": verification.public_facts(verdict.document)}
+    return render(request, "documents/verify.html", context, status=STATUS_CODES.get(verdict.status, 404))

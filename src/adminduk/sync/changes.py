@@ -38,6 +38,7 @@ from django.utils import timezone
 from adminduk.accounts.models import Certification, OfficeAssignment, Station, User
 from adminduk.accounts.permissions import STAFF_ROLES
 from adminduk.audit.actions import record
+from adminduk.documents import keys as document_keys
 from adminduk.offices.models import Office
 from adminduk.population.models import Resident, ResidentEvent
 from adminduk.printing import sync as printing_sync
@@ -152,6 +153,7 @@ def master_snapshot(office: Office) -> dict:
             }
             for u in users
         ],
+        "documents": document_keys.node_blocks_and_keys(office),  # number blocks held by the node, published document keys
     }
 
 
@@ -325,4 +327,5 @@ def _apply_master(master: dict, state: NodeState) -> dict:
         # No longer staff of this office at the central: they may not log in here either.
         User.objects.filter(username__in=dropped).update(is_active=False)
     state.synced_usernames = sorted(seen)
-    return {"offices": len(offices), "stations": len(master.get("stations", [])), "users": len(seen), "deactivated": len(dropped)}
+    documents = document_keys.apply_on_node(master.get("documents") or {}, offices)
+    return {"offices": len(offices), "stations": len(master.get("stations", [])), "users": len(seen), "deactivated": len(dropped)} | documents

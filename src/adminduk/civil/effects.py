@@ -50,7 +50,7 @@ def _akta_kelahiran(data, *, today, actor, reason):
     }
     child = population.register_resident(values, actor=actor, kind=ResidentEvent.Kind.BORN, reason=reason)
     new_family = _reissue(family, _members(family) + [(child, data["relationship"])], today=today, actor=actor, reason=reason)
-    return {"nik": child.nik, "kk_number": new_family.kk_number, "superseded_kk": family.kk_number}
+    return {"nik": child.nik, "kk_number": new_family.kk_number, "superseded_kk": family.kk_number, "kk_changes": [[new_family.kk_number, family.kk_number]]}
 
 
 def _akta_kematian(data, *, today, actor, reason):
@@ -66,6 +66,9 @@ def _akta_kematian(data, *, today, actor, reason):
         result["superseded_kk"] = old.kk_number
         if old.superseded_by_id:
             result["kk_number"] = old.superseded_by.kk_number
+            result["kk_changes"] = [[old.superseded_by.kk_number, old.kk_number]]
+        else:
+            result["kk_closed"] = [old.kk_number]
     request = open_request_for(deceased.nik, lock=True)
     if request is not None:
         if can_move(request.status, RequestStatus.REJECTED):
@@ -87,7 +90,7 @@ def _kk_newborn(data, *, today, actor, reason):
     if (child.kelurahan_id, child.rw, child.rt, child.address) != (family.kelurahan_id, family.rw, family.rt, family.address):
         population.move_resident(child, kelurahan=family.kelurahan, rw=family.rw, rt=family.rt, address=family.address, moved_on=today, actor=actor, reason=reason)
     new_family = _reissue(family, _members(family) + [(child, data["relationship"])], today=today, actor=actor, reason=reason)
-    return {"nik": child.nik, "kk_number": new_family.kk_number, "superseded_kk": family.kk_number}
+    return {"nik": child.nik, "kk_number": new_family.kk_number, "superseded_kk": family.kk_number, "kk_changes": [[new_family.kk_number, family.kk_number]]}
 
 
 def _rehead(staying: list[tuple[Resident, int]], head_nik: str) -> list[tuple[Resident, int]]:
@@ -101,9 +104,10 @@ def _kk_remove_deceased(data, *, today, actor, reason):
     staying = [(r, rel) for r, rel in _members(family) if r.nik != data["member_nik"]]
     if not staying:
         population.close_family_card(family, closed_on=today, actor=actor, reason=reason)
-        return {"nik": data["member_nik"], "superseded_kk": family.kk_number}
+        return {"nik": data["member_nik"], "superseded_kk": family.kk_number, "kk_closed": [family.kk_number]}
     new_family = _reissue(family, _rehead(staying, data.get("new_head_nik", "")), today=today, actor=actor, reason=reason)
-    return {"nik": data["member_nik"], "kk_number": new_family.kk_number, "superseded_kk": family.kk_number}
+    return {"nik": data["member_nik"], "kk_number": new_family.kk_number, "superseded_kk": family.kk_number,
+            "kk_changes": [[new_family.kk_number, family.kk_number]]}
 
 
 def _leave(family, leaving_niks, head_nik, *, today, actor, reason) -> dict:
@@ -111,26 +115,29 @@ def _leave(family, leaving_niks, head_nik, *, today, actor, reason) -> dict:
     staying = [(r, rel) for r, rel in _members(family) if r.nik not in leaving_niks]
     if not staying:
         population.close_family_card(family, closed_on=today, actor=actor, reason=reason)
-        return {"superseded_kk": family.kk_number}
+        return {"superseded_kk": family.kk_number, "kk_closed": [family.kk_number], "kk_changes": []}
     new_family = _reissue(family, _rehead(staying, head_nik), today=today, actor=actor, reason=reason)
-    return {"superseded_kk": family.kk_number, "remaining_kk": new_family.kk_number}
+    return {"superseded_kk": family.kk_number, "remaining_kk": new_family.kk_number, "kk_changes": [[new_family.kk_number, family.kk_number]]}
 
 
 def _kk_move_in(data, *, today, actor, reason):
     target = rules.active_family(data["kk_number"])
     person = rules.resident(data["member_nik"], _("the person moving in"))
-    result = {"nik": person.nik}
+    result = {"nik": person.nik, "kk_changes": [], "kk_closed": []}
     current = person.current_membership
     if current is not None:
         old = current.family
         others = [(r, rel) for r, rel in _members(old) if r.nik != person.nik]
         head = data.get("remaining_head_nik") or _eldest_for_head(others)
         left = _leave(old, {person.nik}, head, today=today, actor=actor, reason=reason)
-        result |= {"left_kk": left["superseded_kk"], **({"remaining_kk": left["remaining_kk"]} if "remaining_kk" in left else {})}
+        result["left_kk"] = left["superseded_kk"]
+        result["kk_changes"] += left["kk_changes"]
+        result["kk_closed"] += left.get("kk_closed", [])
     moved_on = dt.date.fromisoformat(data["moved_on"])
     population.move_resident(person, kelurahan=target.kelurahan, rw=target.rw, rt=target.rt, address=target.address, moved_on=moved_on, actor=actor, reason=reason)
     person.refresh_from_db()
     new_family = _reissue(target, _members(target) + [(person, data["relationship"])], today=today, actor=actor, reason=reason)
+    result["kk_changes"].append([new_family.kk_number, target.kk_number])
     return result | {"kk_number": new_family.kk_number, "superseded_kk": target.kk_number}
 
 
@@ -160,6 +167,7 @@ def _kk_move_out(data, *, today, actor, reason):
     new_family = population.issue_family_card(
         movers, kelurahan=kelurahan, rw=data["rw"], rt=data["rt"], address=data["address"], issued_on=today, actor=actor, reason=reason
     )
+    result["kk_changes"].append([new_family.kk_number, ""])
     return result | {"kk_number": new_family.kk_number, "niks": sorted(leaving)}
 
 
@@ -170,7 +178,7 @@ def _kk_correct(data, *, today, actor, reason):
     if event is None:
         raise CivilError(_("The registry already holds that value."), code="no_change")
     new_family = _reissue(family, _members(family), today=today, actor=actor, reason=reason)
-    return {"nik": person.nik, "kk_number": new_family.kk_number, "superseded_kk": family.kk_number}
+    return {"nik": person.nik, "kk_number": new_family.kk_number, "superseded_kk": family.kk_number, "kk_changes": [[new_family.kk_number, family.kk_number]]}
 
 
 EFFECTS = {

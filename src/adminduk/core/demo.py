@@ -71,6 +71,13 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
             stdout.write(f"Generated {result.residents:,} residents in {result.families:,} families.")
     ensure_demo_accounts()
     seed_printing()
+    seed_civil()
+
+
+def seed_civil() -> None:
+    from adminduk.civil.demo import seed_civil as seed
+
+    seed()
 
 
 @transaction.atomic

@@ -316,6 +316,9 @@ ADMINDUK_KEY_DIR = os.environ.get("ADMINDUK_KEY_DIR", str(DATA_DIR / "keys"))
 # On a node: the central's sealing key (base64 X25519) and its base URL for sync.
 ADMINDUK_CENTRAL_PUBLIC_KEY = os.environ.get("ADMINDUK_CENTRAL_PUBLIC_KEY", "")
 ADMINDUK_CENTRAL_URL = os.environ.get("ADMINDUK_CENTRAL_URL", "")
+# The public address of the verification page printed in documents' QR codes (also by nodes,
+# whose LAN address the public cannot reach); empty: the address the request came to.
+ADMINDUK_PUBLIC_URL = os.environ.get("ADMINDUK_PUBLIC_URL", "")
 # On a node: the station (registered at the central) whose key signs this node's packets.
 ADMINDUK_STATION_ID = os.environ.get("ADMINDUK_STATION_ID", "")
 # The largest push batch the central accepts (it tells nodes); Django's upload limit follows.

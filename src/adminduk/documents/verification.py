@@ -43,8 +43,6 @@ def verify_token(token: str) -> Verdict:
     )
     if document is None or (document.content_hash or signing.EMPTY_HASH) != claims.content_hash:
         return Verdict(UNKNOWN, claims=claims)
-    if document.key_id and document.key_id != claims.key_id:
-        return Verdict(UNKNOWN, claims=claims)
     return Verdict(document.state, document, claims)
 
 
@@ -82,3 +80,16 @@ def verify_offline(token: str, key_list: dict, content_bytes: bytes | None) -> t
         return VALID, claims
     state = register.get(keys.register_digest(claims.number, claims.version))
     return (state if state in AUTHENTIC else UNKNOWN), claims
+
+
+def verify_pdf(pdf_bytes: bytes) -> Verdict:
+    """The verdict on a whole PDF against this register: its QR token, and the text on the page
+    against the content the token signed (a QR code copied onto another document fails).
+    pdfcheck.UnreadablePdf if there is no document QR code to read."""
+    from . import pdfcheck
+
+    token, content = pdfcheck.read(pdf_bytes)
+    verdict = verify_token(token)
+    if verdict.claims is not None and signing.content_hash(content) != verdict.claims.content_hash:
+        return Verdict(MISMATCH, None, verdict.claims)
+    return verdict

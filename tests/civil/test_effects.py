@@ -52,7 +52,7 @@ def test_akta_kelahiran_creates_the_child_with_a_new_nik_and_a_new_kk(apply, sam
     assert "-LU-" in akta.number and document("kk", new.kk_number).state == "valid"
 
 
-def test_a_superseded_kk_verifies_as_superseded(apply, sample_family, witnesses, verifier, make_resident):
+def test_a_superseded_kk_verifies_as_superseded(apply, sample_family, witnesses, verifier, client):
     from adminduk.documents.verification import verify_token
     from adminduk.documents import signing
 
@@ -61,14 +61,16 @@ def test_a_superseded_kk_verifies_as_superseded(apply, sample_family, witnesses,
     first.refresh_from_db()
     kk_doc = document("kk", first.result["kk_number"])
     token = signing.token_for(kk_doc)
-    assert verify_token(token).state == "valid"
+    assert verify_token(token).status == "valid"
     second = apply("akta_kematian", {"applicant_nik": sample_family["wife"].nik, "deceased_nik": sample_family["head"].nik,
                                      "died_on": (timezone.localdate() - dt.timedelta(days=2)).isoformat(), "death_place": "RSUD Undata",
                                      "reporter_relationship": "istri"})
     actions.approve(second, actor=verifier)
     second.refresh_from_db()
-    assert verify_token(token).state == "superseded"
+    assert verify_token(token).status == "superseded"
     assert document("kk", second.result["kk_number"]).state == "valid"
+    page = client.get(f"/verifikasi/{token}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "superseded" in page
 
 
 def test_akta_kematian_marks_deceased_widows_the_spouse_and_closes_the_ktp_request(apply, sample_family, verifier, make_office):

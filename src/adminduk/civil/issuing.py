@@ -25,7 +25,7 @@ def _issue(kind, number, payload, *, office, actor, supersedes=None, valid_until
                                   supersedes=supersedes, valid_until=valid_until)
     except (DocumentError, numbers.NumbersUnavailable) as exc:
         raise CivilError(exc.message, code=exc.code) from exc
-    return {"kind": kind, "label": str(DocumentKind(kind).label), "number": document.number, "version": document.version, "id": str(document.pk)}
+    return {"kind": kind, "number": document.number, "version": document.version, "id": str(document.pk)}
 
 
 def _kk(number: str, superseded: str, *, office, actor) -> dict:

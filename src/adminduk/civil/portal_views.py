@@ -16,6 +16,7 @@ from .errors import CivilError
 from .forms import FORMS, jsonable
 from .models import Application
 from .uploads import UploadRefused
+from .views import issued_documents
 
 # What a resident may apply for from the phone (the counter handles moves between KKs, which
 # need the other family's consent on paper).
@@ -94,7 +95,7 @@ def _own(request, pk) -> Application:
 
 def _detail(request, application, status=200, **extra):
     context = {"application": application, "missing": [(m, Requirement(m).label) for m in application.missing],
-               "documents": list(application.documents.defer("content")), **extra}
+               "documents": list(application.documents.defer("content")), "issued": issued_documents(application), **extra}
     return render(request, "civil/portal_detail.html", context, status=status)
 
 

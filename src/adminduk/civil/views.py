@@ -23,6 +23,13 @@ from .forms import FORMS, jsonable
 from .uploads import UploadRefused
 
 
+def issued_documents(application) -> list[dict]:
+    """The documents an approved application issued, with their kind's name in the user's language."""
+    from adminduk.documents.models import DocumentKind
+
+    return [d | {"label": DocumentKind(d["kind"]).label} for d in application.result.get("documents", [])]
+
+
 class IntakeRefused(Exception):
     def __init__(self, message):
         super().__init__(message)
@@ -95,7 +102,7 @@ def _detail_context(request, application, **extra):
         "overdue": application.is_overdue(), "requirements": Requirement.choices,
         "may_upload": application.is_open and bool(scoping.authorize(user, Permission.EDIT_RESIDENT)),
         "may_decide": application.is_open and settings.ROLE == "central" and bool(scoping.authorize(user, Permission.APPROVE)),
-        "data": [(k, v) for k, v in application.data.items() if not k.startswith("_")], **extra,
+        "data": [(k, v) for k, v in application.data.items() if not k.startswith("_")], "issued": issued_documents(application), **extra,
     }
 
 
@@ -138,6 +145,27 @@ def document(request, pk, doc):
     response = HttpResponse(bytes(item.content), content_type=item.content_type)
     response["Content-Disposition"] = f'inline; filename="{item.requirement}.{item.extension}"'
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_view(Permission.VIEW_RESIDENT)
+@require_GET
+def issued_pdf(request, pk, doc):
+    """The PDF of a document this application issued (KK, akta, KIA), its QR code pointing to
+    the public verification page."""
+    from adminduk.documents import services
+    from adminduk.documents.models import IssuedDocument
+
+    from .issuing import photo_for
+
+    application = _application(request, pk)
+    if str(doc) not in {d.get("id") for d in application.result.get("documents", [])}:
+        raise Http404
+    document = get_object_or_404(IssuedDocument, pk=doc)
+    record(request, "view", object_type="document", object_id=f"{document.number} v{document.version}", kecamatan_code=application.kecamatan_code)
+    pdf = services.pdf_of(document, request, photo=photo_for(application) if document.kind == "kia" else None)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.number}.pdf"'
     return response
 
 

@@ -73,9 +73,19 @@ def test_a_superseded_kk_verifies_as_superseded(apply, sample_family, witnesses,
     assert "superseded" in page
 
 
-def test_akta_kematian_marks_deceased_widows_the_spouse_and_closes_the_ktp_request(apply, sample_family, verifier, make_office):
+def test_akta_kematian_marks_deceased_widows_the_spouse_and_closes_requests_and_bookings(apply, sample_family, verifier, make_office):
+    from adminduk.appointments import actions as appointments
+    from adminduk.appointments import slots
+    from adminduk.appointments.models import Booking
+    from adminduk.offices import actions as office_actions
+    from tests.appointments.conftest import next_plain_weekday
+
     head, wife = sample_family["head"], sample_family["wife"]
-    request = ktp_requests.open_request(nik=head.nik, office=make_office("72.71.08"), kecamatan_code="72.71.08", status=RequestStatus.RECEIVED, resident=head)
+    office = make_office("72.71.08")
+    office_actions.set_opening_hours(office, [(d, dt.time(8), dt.time(16)) for d in range(5)])
+    office_actions.add_equipment(office, "recording_set", "RS-1", label="Loket 1")
+    booking = appointments.book(nik=head.nik, slot=slots.slots_for_day(office, next_plain_weekday(0))[0].pk)
+    request = ktp_requests.open_request(nik=head.nik, office=office, kecamatan_code="72.71.08", status=RequestStatus.RECEIVED, resident=head)
     today = timezone.localdate()
     assert head.is_wajib_ktp(today)
     application = apply("akta_kematian", {"applicant_nik": wife.nik, "deceased_nik": head.nik, "died_on": (today - dt.timedelta(days=3)).isoformat(),
@@ -88,6 +98,7 @@ def test_akta_kematian_marks_deceased_widows_the_spouse_and_closes_the_ktp_reque
     assert head.life_status == LifeStatus.MATI and head.died_on == today - dt.timedelta(days=3) and not head.is_wajib_ktp(today)
     assert wife.marital_status == MaritalStatus.CERAI_MATI
     assert request.status == RequestStatus.REJECTED and request.rejection_code == "deceased"
+    assert Booking.objects.get(pk=booking.pk).status == "cancelled" and application.result["cancelled_bookings"] == [str(booking.pk)]
     new = kk_of(wife)
     assert new.kk_number == application.result["kk_number"] and shdk(new) == {wife.nik: 1, sample_family["child"].nik: 4}
     assert head.events.filter(kind=ResidentEvent.Kind.DIED).exists() and wife.events.filter(kind=ResidentEvent.Kind.CORRECTED).exists()

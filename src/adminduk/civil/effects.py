@@ -76,7 +76,25 @@ def _akta_kematian(data, *, today, actor, reason):
             result["closed_ktp_request"] = str(request.pk)
         else:
             result["ktp_request_left"] = f"{request.pk} {request.status}"
+    result |= _cancel_bookings(deceased.nik, actor=actor, reason=reason)
     return result
+
+
+def _cancel_bookings(nik: str, *, actor, reason: str) -> dict:
+    """The deceased's open recording appointments are cancelled (their places freed)."""
+    from adminduk.appointments import actions as appointments
+    from adminduk.appointments.choices import BookingStatus
+    from adminduk.appointments.models import Booking
+    from adminduk.appointments.rules import BookingRefused
+
+    cancelled, left = [], []
+    for booking in Booking.objects.filter(nik=nik, status=BookingStatus.BOOKED):
+        try:
+            appointments.cancel(booking, actor=actor, reason=_("The resident died (%(reason)s).") % {"reason": reason})
+            cancelled.append(str(booking.pk))
+        except BookingRefused:  # too close to the slot to free the place: it ends as a no-show
+            left.append(str(booking.pk))
+    return ({"cancelled_bookings": cancelled} if cancelled else {}) | ({"bookings_left": left} if left else {})
 
 
 def _kia(data, *, today, actor, reason):

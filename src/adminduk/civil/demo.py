@@ -116,26 +116,48 @@ def seed_civil() -> list[Application]:
     return made
 
 
-def _portal_kia(office, verifier, exclude):
-    """A KIA asked from the portal by a demo resident for their child of 5 to 17, without the
-    photo: the verifier asks for it, and the portal shows it as missing."""
-    from adminduk.portal.accounts import resident_account
+def _portal_parent(exclude):
+    """A parent in Mantikulore with a phone on file (so they can sign in to the portal) whose KK
+    has a child of 5 to 17: the demo residents the portal prints first, else the first such."""
+    from adminduk.population.models import Resident
     from adminduk.portal.demo import demo_residents
 
     today = timezone.localdate()
-    for resident in demo_residents():
+    candidates = list(demo_residents()) + list(
+        Resident.objects.filter(life_status="hidup", kelurahan__kecamatan_id=KECAMATAN, memberships__relationship__in=[1, 2, 3],
+                                memberships__family__status=Family.Status.ACTIVE).exclude(phone="").order_by("nik")[:300]
+    )
+    for resident in candidates:
         membership = resident.current_membership
         if membership is None or membership.family_id in exclude:
             continue
         for member in membership.family.members.select_related("resident"):
             child = member.resident
             band = population_rules.kia_eligibility(birth_date=child.birth_date, marital_status=child.marital_status, on=today, citizenship=child.citizenship)
-            if band is not None and band.photo_required:
-                application = _submit(Kind.KIA, {"applicant_nik": resident.nik, "child_nik": child.nik}, office=None, channel=Channel.PORTAL,
-                                      actor=resident_account(resident), skip={Requirement.CHILD_PHOTO})
-                if verifier is not None:
-                    actions.request_documents(application, [Requirement.CHILD_PHOTO], note="Unggah pas foto anak berlatar merah.", actor=verifier)
-                return application
-    return None
+            if band is not None and band.photo_required and child.life_status == "hidup":
+                return resident, child
+    return None, None
 
 
+def _portal_kia(office, verifier, exclude):
+    """A KIA asked from the portal by a parent for their child of 5 to 17, without the photo:
+    the verifier asks for it, and the portal shows it as missing."""
+    from adminduk.portal.accounts import resident_account
+
+    resident, child = _portal_parent(exclude)
+    if resident is None:
+        return None
+    application = _submit(Kind.KIA, {"applicant_nik": resident.nik, "child_nik": child.nik}, office=None, channel=Channel.PORTAL,
+                          actor=resident_account(resident), skip={Requirement.CHILD_PHOTO})
+    if verifier is not None:
+        application = actions.request_documents(application, [Requirement.CHILD_PHOTO], note="Unggah pas foto anak berlatar merah.", actor=verifier)
+    return application
+
+
+def demo_lines() -> list[str]:
+    """What the demo prints about civil applications: who to sign in as to see them."""
+    kia = Application.objects.filter(kind=Kind.KIA, channel=Channel.PORTAL).order_by("submitted_at").first()
+    lines = ["  Civil registration: log in as verifier (queue, decisions) or op.mantikulore (counter applications) at /layanan-sipil/"]
+    if kia is not None:
+        lines.append(f"    portal: sign in as {kia.applicant_nik} to see the KIA application that waits for the child's photo")
+    return lines + [""]

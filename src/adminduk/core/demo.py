@@ -80,6 +80,12 @@ def seed_civil() -> None:
     seed()
 
 
+def civil_lines() -> list[str]:
+    from adminduk.civil.demo import demo_lines
+
+    return demo_lines()
+
+
 @transaction.atomic
 def ensure_demo_accounts() -> list[DemoAccount]:
     today = timezone.localdate()

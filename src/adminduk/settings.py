@@ -84,7 +84,10 @@ INSTALLED_APPS = [
     "adminduk.processing",
     "adminduk.printing",
     "adminduk.documents",
+    "adminduk.civil",
     "adminduk.messaging",
+    "adminduk.portal",
+    "adminduk.appointments",
     "adminduk.web",
     "adminduk.ops",
 ]
@@ -334,6 +337,10 @@ ADMINDUK_STATION_ID = os.environ.get("ADMINDUK_STATION_ID", "")
 # The largest push batch the central accepts (it tells nodes); Django's upload limit follows.
 ADMINDUK_SYNC_MAX_BATCH_BYTES = int(os.environ.get("ADMINDUK_SYNC_MAX_BATCH_BYTES", str(2 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ADMINDUK_SYNC_MAX_BATCH_BYTES + 64 * 1024
+# Civil applications: the largest supporting document accepted as uploaded, and as stored after
+# re-encoding (each travels from a node in one packet, whose limit is 1 MiB).
+ADMINDUK_CIVIL_UPLOAD_MAX_BYTES = int(os.environ.get("ADMINDUK_CIVIL_UPLOAD_MAX_BYTES", str(3 * 1024 * 1024)))
+ADMINDUK_CIVIL_STORED_MAX_BYTES = 700 * 1024
 # Residents changed in the last seconds are pulled next time, so a row committed late with an
 # earlier updated_at is never skipped by a node's cursor.
 ADMINDUK_SYNC_CHANGE_LAG_SECONDS = float(os.environ.get("ADMINDUK_SYNC_CHANGE_LAG_SECONDS", "30"))

@@ -13,6 +13,10 @@ urlpatterns = [
     path("pemrosesan/", include("adminduk.processing.urls")),
     path("pencetakan/", include("adminduk.printing.urls")),
     path("verifikasi/", include("adminduk.documents.urls")),
+    path("layanan-sipil/", include("adminduk.civil.urls")),
+    path("portal/layanan/", include("adminduk.civil.portal_urls")),
+    path("portal/", include("adminduk.portal.urls")),
+    path("janji-temu/", include("adminduk.appointments.urls")),
     path("", include("adminduk.ops.urls")),
     path("", include("adminduk.web.urls")),
 ]

@@ -30,6 +30,7 @@ class Permission(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_OFFICES = "manage_offices"
     MANAGE_STATIONS = "manage_stations"
+    BOOK = "book"  # book, move and cancel appointments on a resident's behalf
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -53,10 +54,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.APPROVE,
             Permission.EXPORT,
             Permission.READ_AUDIT,
+            Permission.BOOK,
         }
     ),
     Role.KECAMATAN_OPERATOR: frozenset(
-        {Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.EDIT_RESIDENT, Permission.RECORD}
+        {Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.EDIT_RESIDENT, Permission.RECORD, Permission.BOOK}
     ),
     Role.PRINT_OPERATOR: frozenset({Permission.PRINT}),
     Role.VERIFIER: frozenset({Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.APPROVE}),

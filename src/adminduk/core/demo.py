@@ -73,6 +73,19 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
     ensure_demo_accounts()
     seed_printing()
     seed_documents()
+    seed_civil()
+
+
+def seed_civil() -> None:
+    from adminduk.civil.demo import seed_civil as seed
+
+    seed()
+
+
+def civil_lines() -> list[str]:
+    from adminduk.civil.demo import demo_lines
+
+    return demo_lines()
 
 
 @transaction.atomic
@@ -99,6 +112,13 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             user=user, name="demo", defaults={"key": account.totp_key_hex, "confirmed": True, "tolerance": 1}
         )
     return DEMO_ACCOUNTS
+
+
+def portal_lines(base_url: str) -> list[str]:
+    """How to sign in to the resident portal as a demo resident (resident accounts made here)."""
+    from adminduk.portal.demo import demo_lines
+
+    return demo_lines(base_url)
 
 
 def sample_niks(count: int = 3) -> list[str]:

@@ -252,3 +252,22 @@ def _with_new_head(members: list[tuple[Resident, int]]) -> list[tuple[Resident, 
                 return [(resident, Relationship.KEPALA_KELUARGA)] + [m for j, m in enumerate(members) if j != i]
     eldest = min(range(len(members)), key=lambda i: members[i][0].birth_date)
     return [(members[eldest][0], Relationship.KEPALA_KELUARGA)] + [m for j, m in enumerate(members) if j != eldest]
+
+
+@transaction.atomic
+def close_family_card(family: Family, *, closed_on: dt.date, actor=None, reason: str = "") -> Family:
+    """The last members left the KK (moved into another KK): it is superseded without a
+    successor. Each former member's history says so."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    if family.status != Family.Status.ACTIVE:
+        raise ValidationError(_("KK %(kk)s was already superseded.") % {"kk": family.kk_number})
+    family.status = Family.Status.SUPERSEDED
+    family.save(update_fields=["status", "updated_at"])
+    ResidentEvent.objects.bulk_create(
+        [
+            ResidentEvent(resident_id=m.resident_id, kind=ResidentEvent.Kind.FAMILY_CHANGED, occurred_on=closed_on, recorded_by=actor,
+                          changes={"kk_number": [family.kk_number, None]}, reason=reason)
+            for m in family.members.all()
+        ]
+    )
+    return family

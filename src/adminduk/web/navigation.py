@@ -24,6 +24,8 @@ MENU = [
     NavItem(_("Home"), "web:home", None),
     NavItem(_("Search residents"), "web:resident_search", Permission.SEARCH_RESIDENT),
     NavItem(_("Perekaman e-KTP"), "enrollment:station", Permission.RECORD),
+    NavItem(_("Appointments"), "appointments:day", Permission.BOOK),
+    NavItem(_("Civil registration"), "civil:queue", Permission.VIEW_RESIDENT),
     NavItem(_("Adjudication"), "processing:case_list", Permission.APPROVE),
     NavItem(_("Card printing"), "printing:queue", Permission.PRINT),
     NavItem(_("Card pickup"), "printing:pickup", Permission.PRINT),

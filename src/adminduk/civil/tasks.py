@@ -1,0 +1,19 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+
+@db_task(retries=3, retry_delay=30)
+def apply_events(packet_ids: list[str]) -> int:
+    from .events import apply_packet
+
+    for packet_id in packet_ids:
+        apply_packet(packet_id)
+    return len(packet_ids)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def resume_civil_events() -> int:
+    """Counter applications stored but not applied yet (a worker died, a task was lost)."""
+    from .events import apply_pending
+
+    return apply_pending()

@@ -64,7 +64,7 @@ def refresh(office, *, service: str = Service.PEREKAMAN) -> RefreshResult:
     result = RefreshResult()
     today = local_today(office)
     dates = sorted(set(Slot.objects.filter(office=office, service=service, date__gte=today).values_list("date", flat=True)))
-    conf = capacity.settings_for(office)
+    conf = capacity.settings_for(office, fresh=True)
     now = timezone.now()
     for on in dates:
         wanted = {w.starts_at: w for w in capacity.windows(office, on, service, booking_settings=conf)}

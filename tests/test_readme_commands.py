@@ -132,6 +132,9 @@ CASES = {
     "adminduk audit verify": (["audit", "verify"], {}, "ok"),
     # The demo runs on SQLite, which has no roles: refused with one line.
     "adminduk audit grant-app-role --role adminduk_app": (["audit", "grant-app-role", "--role", "adminduk_app"], {}, "refused"),
+    "adminduk portal residents": (["portal", "residents"], {}, "ok"),
+    # No code was asked for on the sign-in page: refused with one line.
+    "adminduk portal code NIK": (["portal", "code", NIK], {}, "refused"),
     "adminduk demo": None,  # test_demo_stops_every_process_it_started
 }
 

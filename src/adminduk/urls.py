@@ -11,6 +11,7 @@ urlpatterns = [
     path("perekaman/", include("adminduk.enrollment.urls")),
     path("sinkronisasi/", include("adminduk.sync.urls")),
     path("pemrosesan/", include("adminduk.processing.urls")),
+    path("portal/", include("adminduk.portal.urls")),
     path("janji-temu/", include("adminduk.appointments.urls")),
     path("", include("adminduk.web.urls")),
 ]

@@ -96,6 +96,13 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     return DEMO_ACCOUNTS
 
 
+def portal_lines(base_url: str) -> list[str]:
+    """How to sign in to the resident portal as a demo resident (resident accounts made here)."""
+    from adminduk.portal.demo import demo_lines
+
+    return demo_lines(base_url)
+
+
 def sample_niks(count: int = 3) -> list[str]:
     """Adults living in Mantikulore with a NIK issued there, so the Mantikulore accounts can
     find them and record their e-KTP."""

@@ -24,9 +24,8 @@ def _when(slot) -> str:
 
 
 def phone_of(resident) -> str:
-    # Resident.phone (the number on file) comes with the portal branch; until it is merged
-    # no resident has one.
-    return getattr(resident, "phone", "") or ""
+    """The mobile number on file (population.Resident.phone), or "" when there is none."""
+    return resident.phone or ""
 
 
 def _send(booking, kind: str, text: str):

@@ -37,7 +37,7 @@ def seed_demo_bookings(office_code: str = DEMO_OFFICE, *, per_day: int = PER_DAY
     people = (
         Resident.objects.filter(life_status="hidup", kelurahan__kecamatan_id=office.kecamatan_id)
         .exclude(bookings__status__in=OPEN_STATUSES)
-        .order_by("nik")
+        .order_by("-nik")  # from the end: the demo prints the first NIKs for the recording walk-through
         .iterator()
     )
     made = 0

@@ -68,6 +68,11 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
         if stdout:
             stdout.write(f"Generated {result.residents:,} residents in {result.families:,} families.")
     ensure_demo_accounts()
+    from adminduk.appointments.demo import seed_demo_bookings
+
+    booked = seed_demo_bookings()
+    if stdout and booked:
+        stdout.write(f"Booked {booked} residents for e-KTP recording at Kantor Kecamatan Mantikulore.")
 
 
 @transaction.atomic

@@ -73,6 +73,11 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
     ensure_demo_accounts()
     seed_printing()
     seed_documents()
+    from adminduk.appointments.demo import seed_demo_bookings
+
+    booked = seed_demo_bookings()
+    if stdout and booked:
+        stdout.write(f"Booked {booked} residents for e-KTP recording at Kantor Kecamatan Mantikulore.")
     seed_civil()
 
 

@@ -1,22 +1,18 @@
 from django.contrib import admin
 
+from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin
+
 from .models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
-    """The message log, read-only: what was sent to which number, and whether the gateway took it."""
+class MessageAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    """The message log, read-only and audited: what was sent to which number, and whether the
+    gateway took it (a sign-in code's text is never stored)."""
 
     list_display = ["created_at", "kind", "phone", "channel", "status", "error"]
     list_filter = ["status", "channel", "kind"]
-    search_fields = ["phone", "gateway_id"]
-    readonly_fields = [f.name for f in Message._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_select_related = ["resident"]
+    search_fields = ["=phone", "=gateway_id", "=resident__nik"]
+    audit_object_type = "message"
+    audit_nik = "resident.nik"

@@ -83,6 +83,7 @@ def reschedule(request):
             context["error"] = exc.text
             return render(request, "portal/book.html", context, status=exc.status)
         return redirect("portal:home")
+    bookings.record_read(request, booking)
     return render(request, "portal/book.html", context)
 
 
@@ -100,4 +101,5 @@ def cancel(request):
             context["error"] = exc.text
             return render(request, "portal/cancel.html", context, status=exc.status)
         return redirect("portal:home")
+    bookings.record_read(request, booking)
     return render(request, "portal/cancel.html", context)

@@ -5,10 +5,12 @@ and their own bookings in plain words. The booking rules and writes are appointm
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from adminduk.appointments import slots as slot_rows
+from adminduk.appointments.capacity import national_holiday
 from adminduk.appointments.choices import OPEN_STATUSES, BookingStatus, Service
 from adminduk.appointments.models import Booking, Slot
 from adminduk.audit.actions import record
@@ -35,6 +37,19 @@ def open_booking(resident: Resident) -> Booking | None:
     )
 
 
+def record_read(request, booking: Booking) -> None:
+    """The resident's own booking shown on a booking page (audited like every read)."""
+    resident = booking.resident
+    record(
+        request,
+        "view",
+        object_type="booking",
+        object_id=str(booking.pk),
+        kecamatan_code=resident.kelurahan_id[:8] if resident.kelurahan_id else "",
+        details={"portal": "own booking", "nik": resident.nik},
+    )
+
+
 def when(slot: Slot) -> str:
     tz = slot.office.local_timezone()
     start, end = slot.starts_at.astimezone(tz), slot.ends_at.astimezone(tz)
@@ -51,7 +66,7 @@ class DayChoice:
 
     @property
     def previous(self) -> dt.date | None:
-        return self.day - dt.timedelta(days=1) if self.day > self.today + dt.timedelta(days=0) else None
+        return self.day - dt.timedelta(days=1) if self.day > self.today else None
 
     @property
     def next(self) -> dt.date:
@@ -60,9 +75,6 @@ class DayChoice:
 
 def day_choice(office: Office, day: dt.date | None) -> DayChoice:
     """The bookable slots of `office` on `day` (default: tomorrow), from today on only."""
-    from adminduk.appointments.capacity import national_holiday
-    from django.utils import timezone
-
     today = slot_rows.local_today(office)
     day = max(day or today + dt.timedelta(days=1), today)
     now = timezone.now()

@@ -75,3 +75,8 @@ def test_hours_cut_flags_only_the_latest_bookings(office, day, make_resident):
     office_actions.change_equipment_status(office.sets[1], "broken", "Printer sidik jari rusak")
     flagged_morning = list(Booking.objects.filter(slot=morning, over_capacity=True))
     assert [b.pk for b in flagged_morning] == [made[-1].pk]
+
+
+def test_no_slots_are_made_beyond_the_booking_horizon(office, day):
+    assert slots.slots_for_day(office, day + dt.timedelta(days=60)) == []
+    assert slots.slots_for_day(office, dt.date(9999, 12, 31)) == []

@@ -3,6 +3,8 @@ appointments.actions, so capacity follows at once); slots and bookings read-only
 
 from django.contrib import admin
 
+from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin
+
 from . import actions
 from .models import BlockedTime, Booking, BookingSettings, Slot
 
@@ -35,26 +37,19 @@ class BlockedTimeAdmin(admin.ModelAdmin):
         return obj is None  # add or remove; a change is a removal and a new entry
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Slot)
-class SlotAdmin(ReadOnly):
+class SlotAdmin(ReadOnlyAdmin):
     list_display = ["office", "service", "starts_at", "ends_at", "capacity", "booked"]
     list_filter = ["office", "date"]
 
 
 @admin.register(Booking)
-class BookingAdmin(ReadOnly):
+class BookingAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ["nik", "office", "slot", "status", "channel", "over_capacity"]
     list_filter = ["status", "over_capacity", "office"]
-    search_fields = ["nik"]
+    search_fields = ["=nik"]
+    list_select_related = ["office", "slot__office", "resident"]
     raw_id_fields = ["resident", "slot"]
+    audit_object_type = "booking"
+    audit_kecamatan = "resident.kelurahan_id"
+    audit_nik = "nik"

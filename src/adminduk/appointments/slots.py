@@ -24,8 +24,9 @@ def local_today(office) -> dt.date:
 def slots_for_day(office, on: dt.date, service: str = Service.PEREKAMAN) -> list[Slot]:
     """The slots of `office` on `on`, made from the current capacity if none exist yet."""
     rows = list(Slot.objects.filter(office=office, service=service, date=on).order_by("starts_at"))
-    if rows or on < local_today(office):
-        return rows
+    today = local_today(office)
+    if rows or on < today or (on - today).days > capacity.settings_for(office).horizon_days:
+        return rows  # rows are made only for the days that can be booked
     wanted = capacity.windows(office, on, service)
     if not wanted:
         return []

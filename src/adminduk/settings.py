@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "adminduk.sync",
     "adminduk.biometrics",
     "adminduk.processing",
+    "adminduk.queueing",
     "adminduk.web",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("perekaman/", include("adminduk.enrollment.urls")),
     path("sinkronisasi/", include("adminduk.sync.urls")),
     path("pemrosesan/", include("adminduk.processing.urls")),
+    path("antrian/", include("adminduk.queueing.urls")),
     path("", include("adminduk.web.urls")),
 ]
 

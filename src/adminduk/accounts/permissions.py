@@ -30,6 +30,8 @@ class Permission(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_OFFICES = "manage_offices"
     MANAGE_STATIONS = "manage_stations"
+    RUN_QUEUE = "run_queue"  # issue queue tickets, call them at a counter, see the day's figures
+    INVITE = "invite"  # invite an RT's unrecorded residents for recording
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -53,10 +55,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.APPROVE,
             Permission.EXPORT,
             Permission.READ_AUDIT,
+            Permission.RUN_QUEUE,
+            Permission.INVITE,
         }
     ),
     Role.KECAMATAN_OPERATOR: frozenset(
-        {Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.EDIT_RESIDENT, Permission.RECORD}
+        {Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.EDIT_RESIDENT, Permission.RECORD, Permission.RUN_QUEUE}
     ),
     Role.PRINT_OPERATOR: frozenset({Permission.PRINT}),
     Role.VERIFIER: frozenset({Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.APPROVE}),

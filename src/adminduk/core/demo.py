@@ -68,6 +68,9 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
         if stdout:
             stdout.write(f"Generated {result.residents:,} residents in {result.families:,} families.")
     ensure_demo_accounts()
+    from adminduk.queueing.demo import ensure_demo_counters
+
+    ensure_demo_counters(Office.objects.get(code="palu-mantikulore"))
 
 
 @transaction.atomic

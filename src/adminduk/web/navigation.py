@@ -25,6 +25,8 @@ MENU = [
     NavItem(_("Search residents"), "web:resident_search", Permission.SEARCH_RESIDENT),
     NavItem(_("Perekaman e-KTP"), "enrollment:station", Permission.RECORD),
     NavItem(_("Adjudication"), "processing:case_list", Permission.APPROVE),
+    NavItem(_("Queue"), "queueing:desk", Permission.RUN_QUEUE),
+    NavItem(_("RT invitations"), "queueing:invite", Permission.INVITE),
     NavItem(_("Export residents"), "web:resident_export", Permission.EXPORT),
     NavItem(_("Audit log"), "audit:log", Permission.READ_AUDIT),
     NavItem(_("Offices' sync"), "sync:central_overview", Permission.READ_AUDIT, ("central",)),

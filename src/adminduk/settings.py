@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "adminduk.sync",
     "adminduk.biometrics",
     "adminduk.processing",
+    "adminduk.messaging",
+    "adminduk.appointments",
     "adminduk.queueing",
     "adminduk.web",
 ]
@@ -361,3 +363,15 @@ else:
         "immediate": False,
         "consumer": {"workers": int(os.environ.get("ADMINDUK_WORKERS", "2")), "worker_type": "thread"},
     }
+
+# --- Messages to residents' phones (adminduk.messaging.backends) ---------------------------
+# file (demo, tests: one JSON line per message in ADMINDUK_MESSAGING_FILE), console, sms or
+# whatsapp (HTTP gateways below), or a dotted path to another backend class.
+ADMINDUK_MESSAGING_BACKEND = os.environ.get("ADMINDUK_MESSAGING_BACKEND", "sms" if MODE == "production" else "file")
+ADMINDUK_MESSAGING_FILE = os.environ.get("ADMINDUK_MESSAGING_FILE", str(DATA_DIR / "messages.jsonl"))
+ADMINDUK_MESSAGING_TIMEOUT = float(os.environ.get("ADMINDUK_MESSAGING_TIMEOUT", "10"))
+ADMINDUK_SMS_URL = os.environ.get("ADMINDUK_SMS_URL", "")
+ADMINDUK_SMS_TOKEN = os.environ.get("ADMINDUK_SMS_TOKEN", "")
+ADMINDUK_SMS_SENDER = os.environ.get("ADMINDUK_SMS_SENDER", "DUKCAPIL")
+ADMINDUK_WHATSAPP_URL = os.environ.get("ADMINDUK_WHATSAPP_URL", "")
+ADMINDUK_WHATSAPP_TOKEN = os.environ.get("ADMINDUK_WHATSAPP_TOKEN", "")

@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from adminduk.accounts.api_auth import require
+from adminduk.appointments.api import router as appointments_router
 from adminduk.population.api import router as population_router
 from adminduk.sync.api import router as sync_router
 
@@ -37,3 +38,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", population_router)
 api.add_router("/sync", sync_router)
+api.add_router("/appointments", appointments_router)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from . import rules
 from .choices import EquipmentStatus
 from .models import ClosedDay, Equipment, EquipmentStatusChange, Office, OpeningHours
+from .signals import capacity_changed
 
 OFFICE_FIELDS = ("code", "name", "kind", "regency", "kecamatan", "address", "phone", "is_active")
 CLOSED_DAY_FIELDS = ("office", "regency", "date", "reason")
@@ -22,6 +23,16 @@ def _lock_office(office: Office) -> Office:
     # Opening-hour checks read the office's other periods; the row lock makes two concurrent
     # edits of one office's hours queue instead of both passing the overlap check.
     return Office.objects.select_for_update().get(pk=office.pk)
+
+
+def _capacity_changed(*offices) -> None:
+    capacity_changed.send(sender=Office, offices=[office for office in offices if office is not None])
+
+
+def _closed_day_offices(closed_day: ClosedDay) -> list[Office]:
+    if closed_day.office_id:
+        return [closed_day.office]
+    return list(Office.objects.filter(regency_id=closed_day.regency_id))
 
 
 def _set_fields(instance, changes: dict, allowed: tuple[str, ...]) -> None:
@@ -52,6 +63,7 @@ def update_office(office: Office, changes: dict) -> Office:
     _set_fields(office, changes, OFFICE_FIELDS)
     office.full_clean()
     office.save()
+    _capacity_changed(office)
     return office
 
 
@@ -87,6 +99,8 @@ def set_opening_hours(office: Office, periods: Iterable[rules.WeeklyPeriod]) -> 
     change.added = OpeningHours.objects.bulk_create(
         [OpeningHours(office=office, weekday=weekday, opens=opens, closes=closes) for weekday, opens, closes in sorted(wanted)]
     )
+    if change:
+        _capacity_changed(office)
     return change
 
 
@@ -97,13 +111,16 @@ def add_opening_hours(office: Office, weekday: int, opens: dt.time, closes: dt.t
     office = _lock_office(office)
     same_day = list(OpeningHours.objects.filter(office=office, weekday=weekday).values_list("weekday", "opens", "closes"))
     rules.check_periods([*same_day, (weekday, opens, closes)])
-    return OpeningHours.objects.create(office=office, weekday=weekday, opens=opens, closes=closes)
+    hours = OpeningHours.objects.create(office=office, weekday=weekday, opens=opens, closes=closes)
+    _capacity_changed(office)
+    return hours
 
 
 @transaction.atomic
 def remove_opening_hours(hours: OpeningHours) -> None:
-    _lock_office(hours.office)
+    office = _lock_office(hours.office)
     OpeningHours.objects.filter(pk=hours.pk).delete()
+    _capacity_changed(office)
 
 
 # Closed days
@@ -125,21 +142,26 @@ def add_closed_day(date: dt.date, reason: str, *, office: Office | None = None, 
     closed_day = ClosedDay(date=date, reason=reason, office=office, regency=regency)
     _check_closed_day(closed_day)
     closed_day.save()
+    _capacity_changed(*_closed_day_offices(closed_day))
     return closed_day
 
 
 @transaction.atomic
 def update_closed_day(closed_day: ClosedDay, changes: dict) -> ClosedDay:
     closed_day = ClosedDay.objects.select_for_update().get(pk=closed_day.pk)
+    before = _closed_day_offices(closed_day)
     _set_fields(closed_day, changes, CLOSED_DAY_FIELDS)
     _check_closed_day(closed_day)
     closed_day.save()
+    _capacity_changed(*{office.pk: office for office in before + _closed_day_offices(closed_day)}.values())
     return closed_day
 
 
 @transaction.atomic
 def remove_closed_day(closed_day: ClosedDay) -> None:
+    offices = _closed_day_offices(closed_day)
     ClosedDay.objects.filter(pk=closed_day.pk).delete()
+    _capacity_changed(*offices)
 
 
 # Equipment
@@ -177,6 +199,7 @@ def add_equipment(
     EquipmentStatusChange.objects.create(
         equipment=equipment, from_status="", to_status=status, to_office=office, changed_by=actor, reason=reason.strip()
     )
+    _capacity_changed(office)
     return equipment
 
 
@@ -192,6 +215,7 @@ def change_equipment_status(equipment: Equipment, status: str, reason: str, acto
     previous = equipment.status
     equipment.status = status
     equipment.save(update_fields=["status", "updated_at"])
+    _capacity_changed(equipment.office)
     return EquipmentStatusChange.objects.create(
         equipment=equipment,
         from_status=previous,
@@ -214,6 +238,7 @@ def move_equipment(equipment: Equipment, to_office: Office, reason: str, actor=N
     from_office = equipment.office
     equipment.office = to_office
     equipment.save(update_fields=["office", "updated_at"])
+    _capacity_changed(from_office, to_office)
     return EquipmentStatusChange.objects.create(
         equipment=equipment,
         from_status=equipment.status,

@@ -24,6 +24,7 @@ MENU = [
     NavItem(_("Home"), "web:home", None),
     NavItem(_("Search residents"), "web:resident_search", Permission.SEARCH_RESIDENT),
     NavItem(_("Perekaman e-KTP"), "enrollment:station", Permission.RECORD),
+    NavItem(_("Appointments"), "appointments:day", Permission.BOOK),
     NavItem(_("Adjudication"), "processing:case_list", Permission.APPROVE),
     NavItem(_("Queue"), "queueing:desk", Permission.RUN_QUEUE),
     NavItem(_("RT invitations"), "queueing:invite", Permission.INVITE),

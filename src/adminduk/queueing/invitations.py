@@ -9,11 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from adminduk.appointments import actions as booking_actions
+from adminduk.appointments import rules as booking_rules
+from adminduk.appointments.choices import OPEN_STATUSES, Channel
+from adminduk.appointments.models import Booking, Slot
+from adminduk.appointments.slots import slots_for_day
 from adminduk.audit.actions import record
 from adminduk.enrollment.models import KtpRequest
 from adminduk.enrollment.statuses import RequestStatus
-from adminduk.offices import schedule
-from adminduk.offices.queries import daily_recording_capacity
 from adminduk.population.models import Resident
 from adminduk.regions.models import Kelurahan
 
@@ -23,13 +26,13 @@ from .models import Invitation
 
 # A request in one of these has not been recorded yet; any other (but rejected) means recorded.
 NOT_RECORDED = {RequestStatus.BOOKED, RequestStatus.CHECKED_IN, RequestStatus.REJECTED}
-WINDOW = dt.timedelta(hours=1)
 MAX_DAYS = 60
 
 
 @dataclass(frozen=True)
 class Placement:
     resident: Resident
+    slot: Slot
     date: dt.date
     time: dt.time
 
@@ -76,58 +79,49 @@ def uninvited_unrecorded(kelurahan: Kelurahan, rw: str, rt: str, on: dt.date) ->
         .exclude(status__in=sorted(NOT_RECORDED))
         .values_list("resident_id", flat=True)
     )
-    invited = set(
-        Invitation.objects.filter(kelurahan=kelurahan, rw=rw, rt=rt, status=InvitationStatus.INVITED, date__gte=on).values_list(
+    booked = set(
+        Booking.objects.filter(resident__kelurahan=kelurahan, resident__rw=rw, resident__rt=rt, status__in=OPEN_STATUSES).values_list(
             "resident_id", flat=True
         )
     )
-    return [r for r in residents if r.is_wajib_ktp(on) and r.pk not in recorded and r.pk not in invited]
+    return [r for r in residents if r.is_wajib_ktp(on) and r.pk not in recorded and r.pk not in booked]
 
 
-def _windows(office, day: dt.date) -> list[tuple[dt.datetime, dt.timedelta]]:
-    """Hour-long windows over the day's service periods (the last one of a period may be shorter)."""
-    windows = []
-    for start, end in schedule.service_periods(office, day):
-        moment = start
-        while moment < end:
-            windows.append((moment, min(WINDOW, end - moment)))
-            moment += WINDOW
-    return windows
+def bookable_slots(office, day: dt.date, now: dt.datetime | None = None) -> list[Slot]:
+    """The day's recording slots that may still be booked now (not begun, not past the
+    office's latest change time, within its booking horizon)."""
+    found = []
+    for slot in slots_for_day(office, day):
+        try:
+            booking_rules.check_changeable(slot, now)
+        except booking_rules.BookingRefused:
+            continue
+        found.append(slot)
+    return found
 
 
 def day_capacity(office, day: dt.date) -> int:
-    return daily_recording_capacity(office, day)
+    """Free recording places of `office` on `day` (appointments' capacity less its bookings)."""
+    return sum(slot.free for slot in bookable_slots(office, day))
 
 
 def _place_day(office, day: dt.date, residents: list[Resident], per_day: int) -> list[Placement]:
-    """Up to `per_day` of `residents` on `day`, spaced evenly over the day's hour windows
-    (evening service included); a window never takes more than its share of the capacity."""
-    windows = _windows(office, day)
-    capacity = day_capacity(office, day)
-    if not windows or capacity <= 0:
-        return []
-    total = sum((length for _start, length in windows), dt.timedelta()).total_seconds()
-    window_capacity = [capacity * length.total_seconds() / total for _start, length in windows]
-    taken = [0] * len(windows)
+    """Up to `per_day` of `residents` on `day`, spaced evenly over the day's slots (evening
+    service included); a slot never takes more than its free places."""
+    slots = bookable_slots(office, day)
+    free = [slot.free for slot in slots]
+    count = max(0, min(per_day, sum(free), len(residents)))
     local_tz = office.local_timezone()
-    existing = Invitation.objects.filter(office=office, date=day, status=InvitationStatus.INVITED).values_list("time", flat=True)
-    for time in existing:
-        moment = dt.datetime.combine(day, time, tzinfo=local_tz)
-        for index, (start, length) in enumerate(windows):
-            if start <= moment < start + length:
-                taken[index] += 1
-    free = capacity - sum(taken)
-    count = max(0, min(per_day, free, len(residents)))
     placements = []
     for k, resident in enumerate(residents[:count]):
-        # Evenly spaced over the day's windows (evening included), the nearest window with room.
-        ideal = int((k + 0.5) * len(windows) / count)
-        open_windows = [i for i in range(len(windows)) if taken[i] < window_capacity[i]]
-        if not open_windows:
+        ideal = int((k + 0.5) * len(slots) / count)
+        open_slots = [i for i in range(len(slots)) if free[i] > 0]
+        if not open_slots:
             break
-        index = min(open_windows, key=lambda i: (abs(i - ideal), taken[i] / window_capacity[i], i))
-        taken[index] += 1
-        placements.append(Placement(resident, day, windows[index][0].astimezone(local_tz).time().replace(tzinfo=None)))
+        index = min(open_slots, key=lambda i: (abs(i - ideal), -free[i], i))
+        free[index] -= 1
+        start = slots[index].starts_at.astimezone(local_tz)
+        placements.append(Placement(resident, slots[index], start.date(), start.time().replace(tzinfo=None)))
     return placements
 
 
@@ -170,23 +164,51 @@ def invite_rt(office, kelurahan_code: str, rw, rt, *, actor=None, request=None, 
     if not result.placements:
         raise QueueError(_("No recording capacity left on those days: choose other days."), code="no_capacity")
     batch = uuid.uuid4()
-    invitations = Invitation.objects.bulk_create(
-        [
-            Invitation(
-                batch=batch, resident=p.resident, nik=p.resident.nik, office=office, date=p.date, time=p.time,
-                kelurahan=result.kelurahan, rw=result.rw, rt=result.rt, created_by=actor if getattr(actor, "pk", None) else None,
+    invitations, refused = [], {}
+    for placement in result.placements:
+        try:
+            booking = booking_actions.book(
+                nik=placement.resident.nik, slot=placement.slot, actor=actor, channel=Channel.INVITATION, request=request
             )
-            for p in result.placements
-        ]
-    )
+        except booking_rules.BookingRefused as exc:  # taken by a booking made meanwhile, say
+            refused[placement.resident.nik] = exc.code
+            continue
+        invitations.append(
+            Invitation.objects.create(
+                batch=batch, resident=placement.resident, nik=placement.resident.nik, office=office, date=placement.date,
+                time=placement.time, kelurahan=result.kelurahan, rw=result.rw, rt=result.rt, booking=booking,
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+        )
+    if not invitations:
+        raise QueueError(_("No recording capacity left on those days: choose other days."), code="no_capacity")
     record(
         request, "rt_invited", object_type="invitation_batch", object_id=str(batch),
         kecamatan_code=result.kelurahan.kecamatan_id, actor=actor,
         details={"kelurahan": result.kelurahan.code, "rw": result.rw, "rt": result.rt, "invited": len(invitations),
-                 "unplaced": result.unplaced, "niks": [i.nik for i in invitations]},
+                 "unplaced": result.unplaced, "refused": refused, "niks": [i.nik for i in invitations]},
     )
     return batch, invitations, result
 
 
 def invited_on(office, day: dt.date):
-    return Invitation.objects.filter(office=office, date=day, status=InvitationStatus.INVITED).select_related("resident", "kelurahan")
+    return Invitation.objects.filter(office=office, date=day, status=InvitationStatus.INVITED).select_related(
+        "resident", "kelurahan", "booking"
+    )
+
+
+def messages_of(invitations) -> dict:
+    """resident id -> the booking confirmation sent to them for these invitations (the
+    messaging adapter's record: sent or failed), when a phone number was on file."""
+    from adminduk.messaging.models import Message
+
+    rows = list(invitations)
+    if not rows:
+        return {}
+    since = min(i.created_at for i in rows) - dt.timedelta(minutes=1)
+    found = {}
+    for message in Message.objects.filter(
+        resident_id__in=[i.resident_id for i in rows], kind="booking_confirmed", created_at__gte=since
+    ).order_by("created_at"):
+        found[message.resident_id] = message
+    return found

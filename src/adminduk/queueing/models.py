@@ -117,7 +117,9 @@ class Invitation(models.Model):
     kelurahan = models.ForeignKey("regions.Kelurahan", on_delete=models.PROTECT, related_name="+", verbose_name=_("kelurahan/desa"))
     rw = models.CharField(_("RW"), max_length=3)
     rt = models.CharField(_("RT"), max_length=3)
-    message_status = models.CharField(_("message"), max_length=40, blank=True)
+    booking = models.OneToOneField(
+        "appointments.Booking", null=True, blank=True, on_delete=models.PROTECT, related_name="invitation", verbose_name=_("booking")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )

@@ -230,7 +230,9 @@ def _batch_invitations(request, batch):
 def batch(request, batch):
     first, rows = _batch_invitations(request, batch)
     record(request, "view", object_type="invitation_batch", object_id=str(batch), kecamatan_code=first.kelurahan.kecamatan_id)
-    return render(request, "queueing/batch.html", {"first": first, "invitations": rows, "batch": batch})
+    messages_sent = invitations.messages_of(rows)
+    listing = [(i, messages_sent.get(i.resident_id)) for i in rows]
+    return render(request, "queueing/batch.html", {"first": first, "invitations": listing, "batch": batch})
 
 
 @staff_view(Permission.INVITE)

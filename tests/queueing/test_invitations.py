@@ -11,16 +11,14 @@ from adminduk.enrollment.models import KtpRequest
 from adminduk.offices import actions as office_actions
 from adminduk.queueing import actions, invitations, letters
 from adminduk.queueing.models import Invitation
+from tests.appointments.conftest import next_plain_weekday
 from tests.conftest import TANAMODINDI
 
 pytestmark = pytest.mark.django_db
 
 
 def next_weekday(weekday: int) -> dt.date:
-    day = timezone.localdate() + dt.timedelta(days=1)
-    while day.weekday() != weekday:
-        day += dt.timedelta(days=1)
-    return day
+    return next_plain_weekday(weekday, at_least=1)
 
 
 @pytest.fixture

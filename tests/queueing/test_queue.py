@@ -39,7 +39,7 @@ def test_priority_groups_are_called_first_then_in_order(office, counters, operat
     hamil = actions.issue_ticket(office, Service.PEREKAMAN, Priority.IBU_HAMIL, now=t0 + dt.timedelta(minutes=2))
     booked = actions.issue_ticket(office, Service.PEREKAMAN, Priority.BOOKING, now=t0 + dt.timedelta(minutes=3))
     loket = counters["loket2"]
-    order = [actions.call_next(loket, actor=operator).pk for _ in range(4)]
+    order = [actions.call_next(loket, actor=operator, now=t0 + dt.timedelta(minutes=5 + n)).pk for n in range(4)]
     assert order == [booked.pk, lansia.pk, hamil.pk, general.pk]
     # Calling next finished the previous one as served.
     assert Ticket.objects.get(pk=booked.pk).status == TicketStatus.SERVED

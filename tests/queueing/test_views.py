@@ -9,6 +9,7 @@ from django.utils import timezone
 from adminduk.queueing import actions
 from adminduk.queueing.choices import Service, TicketStatus
 from adminduk.queueing.models import Invitation, Ticket
+from tests.appointments.conftest import next_plain_weekday
 from tests.conftest import TANAMODINDI, login_verified
 
 pytestmark = pytest.mark.django_db
@@ -106,10 +107,7 @@ def spv(client, supervisor):
 
 
 def monday():
-    day = timezone.localdate() + dt.timedelta(days=1)
-    while day.weekday() != 0:
-        day += dt.timedelta(days=1)
-    return day
+    return next_plain_weekday(0, at_least=1)
 
 
 def test_invitation_plan_then_invite_then_letters(spv, office, make_resident):

@@ -70,9 +70,11 @@ def _next_number(office, service: str, day: dt.date) -> int:
 
 @transaction.atomic
 def issue_ticket(
-    office, service: str, priority: str = Priority.UMUM, *, actor=None, request=None, booking_id=None, nik: str = "", now=None
+    office, service: str, priority: str = Priority.UMUM, *, actor=None, request=None, booking_id=None, nik: str = "", now=None,
+    queued_at=None,
 ) -> Ticket:
-    """A new ticket for `service` at `office`, numbered after the day's last one."""
+    """A new ticket for `service` at `office`, numbered after the day's last one. A ticket
+    whose `queued_at` lies ahead (a booked resident who came early) is called from then on."""
     service = check_service(service)
     priority = check_priority(priority)
     if not office.is_active:
@@ -87,7 +89,7 @@ def issue_ticket(
         priority=priority,
         rank=PRIORITY_RANK[priority],
         issued_at=now,
-        queued_at=now,
+        queued_at=max(now, queued_at) if queued_at else now,
         booking_id=booking_id,
         nik=nik,
         issued_by=actor if getattr(actor, "pk", None) else None,
@@ -107,15 +109,32 @@ def _locked_counter(counter: Counter) -> Counter:
     return locked
 
 
-def _finish(ticket: Ticket, status: str, now) -> None:
+def _finish(ticket: Ticket, status: str, now, *, actor=None, request=None) -> None:
     Ticket.objects.filter(pk=ticket.pk).update(status=status, finished_at=now)
     ticket.status, ticket.finished_at = status, now
+    if ticket.booking_id:
+        _close_booking(ticket, actor=actor, request=request)
 
 
-def waiting_tickets(office, services, day: dt.date):
-    return Ticket.objects.filter(office=office, day=day, status=TicketStatus.WAITING, service__in=list(services)).order_by(
-        "rank", "queued_at", "number"
-    )
+def _close_booking(ticket: Ticket, *, actor=None, request=None) -> None:
+    """The booking behind a finished ticket (adminduk.appointments): attended when served,
+    no-show otherwise."""
+    from adminduk.appointments import actions as booking_actions
+    from adminduk.appointments.choices import BookingStatus
+    from adminduk.appointments.models import Booking
+
+    booking = Booking.objects.filter(pk=ticket.booking_id, status=BookingStatus.CHECKED_IN).first()
+    if booking is not None:
+        status = BookingStatus.ATTENDED if ticket.status == TicketStatus.SERVED else BookingStatus.NO_SHOW
+        booking_actions.close(booking, status, actor=actor, request=request)
+
+
+def waiting_tickets(office, services, day: dt.date, now=None):
+    """Tickets waiting to be called, in call order; with `now`, only those whose time has come."""
+    waiting = Ticket.objects.filter(office=office, day=day, status=TicketStatus.WAITING, service__in=list(services))
+    if now is not None:
+        waiting = waiting.filter(queued_at__lte=now)
+    return waiting.order_by("rank", "queued_at", "number")
 
 
 @transaction.atomic
@@ -128,9 +147,9 @@ def call_next(counter: Counter, *, actor=None, request=None, now=None) -> Ticket
     day = timezone.localdate(now)
     current = current_ticket(counter)
     if current is not None:
-        _finish(current, TicketStatus.SERVED, now)
+        _finish(current, TicketStatus.SERVED, now, actor=actor, request=request)
         _audit(request, "queue_ticket_served", current, actor=actor, office=counter.office, details={"ticket": current.label, "counter": counter.name})
-    candidates = waiting_tickets(counter.office, counter.services, day)
+    candidates = waiting_tickets(counter.office, counter.services, day, now)
     for _attempt in range(20):
         ticket = candidates.select_for_update(skip_locked=True).first()
         if ticket is None:
@@ -173,7 +192,7 @@ def finish(counter: Counter, *, actor=None, request=None, now=None) -> Ticket:
     """The resident at the counter has been served."""
     counter = _locked_counter(counter)
     ticket = _current_or_refuse(counter)
-    _finish(ticket, TicketStatus.SERVED, now or timezone.now())
+    _finish(ticket, TicketStatus.SERVED, now or timezone.now(), actor=actor, request=request)
     _audit(request, "queue_ticket_served", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
     return ticket
 
@@ -207,7 +226,7 @@ def mark_no_show(ticket: Ticket, *, counter: Counter, actor=None, request=None, 
     skipped = ticket.status == TicketStatus.WAITING and ticket.call_count > 0
     if not (called_here or skipped):
         raise QueueError(_("Ticket %(ticket)s has not been called yet.") % {"ticket": ticket.label}, code="not_called")
-    _finish(ticket, TicketStatus.NO_SHOW, now or timezone.now())
+    _finish(ticket, TicketStatus.NO_SHOW, now or timezone.now(), actor=actor, request=request)
     _audit(request, "queue_ticket_no_show", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
     return ticket
 

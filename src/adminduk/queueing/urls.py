@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.desk, name="desk"),
     path("tiket/", views.issue, name="issue"),
     path("tiket/<uuid:pk>/", views.ticket_slip, name="ticket"),
+    path("lapor-hadir/", views.check_in, name="check_in"),
     path("loket/tambah/", views.add_counter, name="add_counter"),
     path("loket/<uuid:pk>/tidak-datang/", views.no_show, name="no_show"),
     path("loket/<uuid:pk>/<str:action>/", views.counter_action, name="counter_action"),

@@ -18,7 +18,7 @@ from adminduk.audit.actions import record
 from adminduk.offices.models import Office
 from adminduk.regions.models import Kelurahan
 
-from . import actions, display, invitations, letters, stats
+from . import actions, checkin, display, invitations, letters, stats
 from .choices import TicketStatus
 from .forms import CounterForm, InvitationForm, IssueForm
 from .models import Counter, Invitation, Ticket
@@ -61,6 +61,18 @@ def issue(request):
         ticket = actions.issue_ticket(office, form.cleaned_data["service"], form.cleaned_data["priority"], actor=request.user, request=request)
     except actions.QueueError as refused:
         return render(request, "queueing/desk.html", _desk_context(request, office, issue_form=form, error=refused.text), status=400)
+    return redirect("queueing:ticket", pk=ticket.pk)
+
+
+@staff_view(Permission.RUN_QUEUE)
+@require_POST
+def check_in(request):
+    """A booked resident arrives: their booking is checked in and they get a ticket."""
+    office = office_for(request)
+    try:
+        ticket = checkin.check_in(office, request.POST.get("nik", ""), actor=request.user, request=request)
+    except actions.QueueError as refused:
+        return render(request, "queueing/desk.html", _desk_context(request, office, error=refused.text), status=400)
     return redirect("queueing:ticket", pk=ticket.pk)
 
 

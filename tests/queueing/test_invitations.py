@@ -81,7 +81,7 @@ def test_invite_writes_a_batch_audits_it_and_does_not_invite_twice(office, rt_re
     monday = next_weekday(0)
     batch, created, plan = invitations.invite_rt(office, TANAMODINDI, "2", "3", actor=supervisor, start=monday)
     assert len(created) == 5 and Invitation.objects.filter(batch=batch).count() == 5
-    entry = AuditEntry.objects.get(action="rt_invited", object_id=str(batch))
+    entry = AuditEntry.objects.get(action="create", object_type="invitation_batch", object_id=str(batch))
     assert entry.details["invited"] == 5 and entry.kecamatan_code == "72.71.08"
     with pytest.raises(actions.QueueError, match="no wajib KTP resident left"):
         invitations.invite_rt(office, TANAMODINDI, "2", "3", actor=supervisor, start=monday)
@@ -93,7 +93,7 @@ def test_an_rt_without_residents_is_refused_and_stores_nothing(office, rt_reside
         invitations.invite_rt(office, TANAMODINDI, "2", "9", actor=supervisor, start=next_weekday(0))
     assert refused.value.code == "empty_rt"
     assert not Invitation.objects.exists()
-    assert not AuditEntry.objects.filter(action="rt_invited").exists()
+    assert not AuditEntry.objects.filter(object_type="invitation_batch").exists()
 
 
 @pytest.mark.parametrize(

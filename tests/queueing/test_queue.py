@@ -21,7 +21,7 @@ def test_numbers_run_per_service_and_day(office, operator):
     assert (a1.label, a2.label, b1.label) == ("A001", "A002", "B001")
     tomorrow = timezone.now() + dt.timedelta(days=1)
     assert actions.issue_ticket(office, Service.PEREKAMAN, now=tomorrow).label == "A001"
-    assert AuditEntry.objects.filter(action="queue_ticket_issued", object_id=str(a1.pk)).exists()
+    assert AuditEntry.objects.filter(action="create", object_type="queue_ticket", object_id=str(a1.pk), details__change="issued").exists()
 
 
 def test_the_database_refuses_a_duplicate_number(office):

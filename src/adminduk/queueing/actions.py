@@ -33,15 +33,17 @@ class QueueError(ValidationError):
         return self.text
 
 
-def _audit(request, action, obj, *, actor, office, details=None, object_type="queue_ticket"):
+def _audit(request, change, obj, *, actor, office, details=None, object_type="queue_ticket"):
+    """One audit entry with the log's own actions: create for a new ticket or counter, update
+    with the change (called, recalled, skipped, served, no_show) for the rest."""
     record(
         request,
-        action,
+        "create" if change in ("issued", "counter_added") else "update",
         object_type=object_type,
         object_id=str(obj.pk),
         kecamatan_code=office.kecamatan_id or "",
         actor=actor,
-        details=details or {},
+        details={"change": change, **(details or {})},
     )
 
 
@@ -94,7 +96,7 @@ def issue_ticket(
         nik=nik,
         issued_by=actor if getattr(actor, "pk", None) else None,
     )
-    _audit(request, "queue_ticket_issued", ticket, actor=actor, office=office, details={"ticket": ticket.label, "priority": priority})
+    _audit(request, "issued", ticket, actor=actor, office=office, details={"ticket": ticket.label, "priority": priority})
     return ticket
 
 
@@ -148,7 +150,7 @@ def call_next(counter: Counter, *, actor=None, request=None, now=None) -> Ticket
     current = current_ticket(counter)
     if current is not None:
         _finish(current, TicketStatus.SERVED, now, actor=actor, request=request)
-        _audit(request, "queue_ticket_served", current, actor=actor, office=counter.office, details={"ticket": current.label, "counter": counter.name})
+        _audit(request, "served", current, actor=actor, office=counter.office, details={"ticket": current.label, "counter": counter.name})
     candidates = waiting_tickets(counter.office, counter.services, day, now)
     for _attempt in range(20):
         ticket = candidates.select_for_update(skip_locked=True).first()
@@ -163,7 +165,7 @@ def call_next(counter: Counter, *, actor=None, request=None, now=None) -> Ticket
         )
         if updated:
             ticket.refresh_from_db()
-            _audit(request, "queue_ticket_called", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
+            _audit(request, "called", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
             return ticket
     raise QueueError(_("No one is waiting for %(counter)s.") % {"counter": counter.name}, code="empty")
 
@@ -183,7 +185,7 @@ def recall(counter: Counter, *, actor=None, request=None, now=None) -> Ticket:
     now = now or timezone.now()
     Ticket.objects.filter(pk=ticket.pk).update(last_called_at=now, call_count=F("call_count") + 1)
     ticket.refresh_from_db()
-    _audit(request, "queue_ticket_recalled", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
+    _audit(request, "recalled", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
     return ticket
 
 
@@ -193,7 +195,7 @@ def finish(counter: Counter, *, actor=None, request=None, now=None) -> Ticket:
     counter = _locked_counter(counter)
     ticket = _current_or_refuse(counter)
     _finish(ticket, TicketStatus.SERVED, now or timezone.now(), actor=actor, request=request)
-    _audit(request, "queue_ticket_served", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
+    _audit(request, "served", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
     return ticket
 
 
@@ -206,7 +208,7 @@ def skip(counter: Counter, *, actor=None, request=None, now=None) -> Ticket:
     now = now or timezone.now()
     Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.WAITING, counter=None, queued_at=now)
     ticket.refresh_from_db()
-    _audit(request, "queue_ticket_skipped", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
+    _audit(request, "skipped", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
     return ticket
 
 
@@ -227,7 +229,7 @@ def mark_no_show(ticket: Ticket, *, counter: Counter, actor=None, request=None, 
     if not (called_here or skipped):
         raise QueueError(_("Ticket %(ticket)s has not been called yet.") % {"ticket": ticket.label}, code="not_called")
     _finish(ticket, TicketStatus.NO_SHOW, now or timezone.now(), actor=actor, request=request)
-    _audit(request, "queue_ticket_no_show", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
+    _audit(request, "no_show", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
     return ticket
 
 

@@ -183,7 +183,7 @@ def invite_rt(office, kelurahan_code: str, rw, rt, *, actor=None, request=None, 
     if not invitations:
         raise QueueError(_("No recording capacity left on those days: choose other days."), code="no_capacity")
     record(
-        request, "rt_invited", object_type="invitation_batch", object_id=str(batch),
+        request, "create", object_type="invitation_batch", object_id=str(batch),
         kecamatan_code=result.kelurahan.kecamatan_id, actor=actor,
         details={"kelurahan": result.kelurahan.code, "rw": result.rw, "rt": result.rt, "invited": len(invitations),
                  "unplaced": result.unplaced, "refused": refused, "niks": [i.nik for i in invitations]},

@@ -132,6 +132,10 @@ CASES = {
     "adminduk audit verify": (["audit", "verify"], {}, "ok"),
     # The demo runs on SQLite, which has no roles: refused with one line.
     "adminduk audit grant-app-role --role adminduk_app": (["audit", "grant-app-role", "--role", "adminduk_app"], {}, "refused"),
+    "adminduk queue counters --office CODE": (["queue", "counters", "--office", "palu-mantikulore"], {}, "ok"),
+    "adminduk queue add-counter --office CODE --name NAME --services SERVICES": (
+        ["queue", "add-counter", "--office", "palu-mantikulore", "--name", "Loket 9", "--services", "pengambilan,kk_akta"], {}, "ok",
+    ),
     "adminduk demo": None,  # test_demo_stops_every_process_it_started
 }
 

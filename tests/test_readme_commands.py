@@ -136,6 +136,9 @@ CASES = {
     "adminduk queue add-counter --office CODE --name NAME --services SERVICES": (
         ["queue", "add-counter", "--office", "palu-mantikulore", "--name", "Loket 9", "--services", "pengambilan,kk_akta"], {}, "ok",
     ),
+    "adminduk portal residents": (["portal", "residents"], {}, "ok"),
+    # No code was asked for on the sign-in page: refused with one line.
+    "adminduk portal code NIK": (["portal", "code", NIK], {}, "refused"),
     "adminduk demo": None,  # test_demo_stops_every_process_it_started
 }
 

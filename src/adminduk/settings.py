@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "adminduk.biometrics",
     "adminduk.processing",
     "adminduk.messaging",
+    "adminduk.portal",
     "adminduk.appointments",
     "adminduk.queueing",
     "adminduk.web",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sinkronisasi/", include("adminduk.sync.urls")),
     path("pemrosesan/", include("adminduk.processing.urls")),
     path("antrian/", include("adminduk.queueing.urls")),
+    path("portal/", include("adminduk.portal.urls")),
     path("janji-temu/", include("adminduk.appointments.urls")),
     path("", include("adminduk.web.urls")),
 ]

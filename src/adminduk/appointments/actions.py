@@ -50,19 +50,29 @@ def _audit(request, action: str, booking: Booking, actor, **details) -> None:
 def _slot(slot) -> Slot:
     if isinstance(slot, Slot):
         return slot
-    found = Slot.objects.select_related("office").filter(pk=slot).first()
+    found = Slot.objects.select_related("office__booking_settings").filter(pk=slot).first()
     if found is None:
         raise BookingRefused(_("That slot does not exist."), "unknown_slot", 404)
     return found
 
 
 def book(
-    *, nik: str, slot, service: str = Service.PEREKAMAN, actor=None, channel: str = Channel.COUNTER, request=None, now: dt.datetime | None = None
+    *,
+    nik: str,
+    slot,
+    service: str = Service.PEREKAMAN,
+    actor=None,
+    channel: str = Channel.COUNTER,
+    request=None,
+    now: dt.datetime | None = None,
+    resident=None,
 ) -> Booking:
-    """Book the resident with `nik` into `slot` (a Slot or its id)."""
+    """Book the resident with `nik` into `slot` (a Slot or its id). A caller that has already
+    looked the resident up (for its jurisdiction check) may pass it as `resident`."""
     from .notify import confirm_on_commit
 
-    resident = rules.resident_for_nik(nik)
+    if resident is None or resident.nik != nik:
+        resident = rules.resident_for_nik(nik)
     slot = _slot(slot)
     if slot.service != service:
         raise BookingRefused(_("That slot is not for this service."), "wrong_service")

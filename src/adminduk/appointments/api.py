@@ -101,11 +101,13 @@ def _booking(request, booking_id: uuid.UUID) -> Booking:
     return booking
 
 
-def _slot_in_scope(request, slot_id: uuid.UUID) -> None:
+def _slot_in_scope(request, slot_id: uuid.UUID):
     from .models import Slot
 
-    if not Slot.objects.filter(pk=slot_id, office__in=offices_for(request.user)).exists():
+    slot = Slot.objects.select_related("office__booking_settings").filter(pk=slot_id, office__in=offices_for(request.user)).first()
+    if slot is None:
         raise BookingRefused(_("That slot does not exist at an office of yours."), "unknown_slot", 404)
+    return slot
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -137,12 +139,15 @@ def create_booking(request: HttpRequest, payload: BookingIn):
     except population_rules.NumberError as exc:
         return Status(422, {"detail": exc.message, "code": "invalid_nik"})
     try:
-        _slot_in_scope(request, payload.slot_id)
-        if bookable_resident(request.user, nik) is None:
+        slot = _slot_in_scope(request, payload.slot_id)
+        resident = bookable_resident(request.user, nik)
+        if resident is None:
             if scope_of(request.user).is_kota_wide:
                 raise BookingRefused(_("No resident with NIK %(nik)s is in the registry.") % {"nik": nik}, "unknown_nik", 404)
             raise BookingRefused(_("NIK %(nik)s is not in the registry of your kecamatan.") % {"nik": nik}, "out_of_scope", 403)
-        booking = actions.book(nik=nik, slot=payload.slot_id, service=payload.service, actor=request.user, channel=Channel.COUNTER, request=request)
+        booking = actions.book(
+            nik=nik, slot=slot, resident=resident, service=payload.service, actor=request.user, channel=Channel.COUNTER, request=request
+        )
     except BookingRefused as exc:
         return refused(exc)
     return Status(201, booking_out(booking))
@@ -160,8 +165,7 @@ def get_booking(request: HttpRequest, booking_id: uuid.UUID):
 def reschedule_booking(request: HttpRequest, booking_id: uuid.UUID, payload: RescheduleIn):
     try:
         booking = _booking(request, booking_id)
-        _slot_in_scope(request, payload.slot_id)
-        booking = actions.reschedule(booking, payload.slot_id, actor=request.user, request=request)
+        booking = actions.reschedule(booking, _slot_in_scope(request, payload.slot_id), actor=request.user, request=request)
     except BookingRefused as exc:
         return refused(exc)
     return Status(200, booking_out(booking))

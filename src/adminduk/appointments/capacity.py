@@ -38,8 +38,14 @@ def national_holiday(on: dt.date) -> str | None:
     return _national_holidays(on.year, language).get(on)
 
 
-def settings_for(office) -> BookingSettings:
-    found = BookingSettings.objects.filter(office=office).first()
+def settings_for(office, *, fresh: bool = False) -> BookingSettings:
+    """The office's booking settings (defaults when it has none). Taken from the office's
+    select_related cache when there is one, unless `fresh`."""
+    related = type(office).booking_settings.related
+    if not fresh and related.is_cached(office):
+        found = related.get_cached_value(office)
+    else:
+        found = BookingSettings.objects.filter(office=office).first()
     return found if found is not None else BookingSettings(office=office)
 
 

@@ -6,7 +6,7 @@ phone messages of Dukcapil; each is sent after the booking's transaction commits
 import logging
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -24,9 +24,8 @@ def _when(slot) -> str:
 
 
 def phone_of(resident) -> str:
-    # Resident.phone (the number on file) comes with the portal branch; until it is merged
-    # no resident has one.
-    return getattr(resident, "phone", "") or ""
+    """The mobile number on file (population.Resident.phone), or "" when there is none."""
+    return resident.phone or ""
 
 
 def _send(booking, kind: str, text: str):
@@ -72,14 +71,10 @@ def confirm_on_commit(booking, *, rescheduled: bool = False) -> None:
     transaction.on_commit(lambda: _send(booking, "booking_confirmed", confirmation_text(booking, rescheduled=rescheduled)), robust=True)
 
 
-def offer_another_slot_on_commit(booking) -> None:
-    def tell():
-        from .slots import next_free_slot
-
-        offered = next_free_slot(booking.office, after=max(booking.slot.starts_at, timezone.now()), exclude=booking.slot_id)
-        _send(booking, "booking_over_capacity", offer_text(booking, offered))
-
-    transaction.on_commit(tell, robust=True)
+def offer_another_slot_on_commit(booking, find_offer) -> None:
+    """After the commit, tell the resident their slot no longer fits, with the slot that
+    `find_offer(booking)` finds then (or none)."""
+    transaction.on_commit(lambda: _send(booking, "booking_over_capacity", offer_text(booking, find_offer(booking))), robust=True)
 
 
 def send_reminder(booking):

@@ -22,4 +22,4 @@ def offices_for(user) -> QuerySet:
 
 def bookable_resident(user, nik: str):
     """The resident with `nik` if `user` may book for them, else None (unknown or elsewhere)."""
-    return residents_for(user, Permission.BOOK).filter(nik=nik).first()
+    return residents_for(user, Permission.BOOK).select_related("kelurahan").filter(nik=nik).first()

@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from . import capacity
@@ -64,7 +63,7 @@ def refresh(office, *, service: str = Service.PEREKAMAN) -> RefreshResult:
     result = RefreshResult()
     today = local_today(office)
     dates = sorted(set(Slot.objects.filter(office=office, service=service, date__gte=today).values_list("date", flat=True)))
-    conf = capacity.settings_for(office)
+    conf = capacity.settings_for(office, fresh=True)
     now = timezone.now()
     for on in dates:
         wanted = {w.starts_at: w for w in capacity.windows(office, on, service, booking_settings=conf)}
@@ -88,8 +87,12 @@ def refresh(office, *, service: str = Service.PEREKAMAN) -> RefreshResult:
                 result.slots_changed += 1
             _flag_beyond_capacity(row, now, result)
     for booking in result.flagged:
-        offer_another_slot_on_commit(booking)
+        offer_another_slot_on_commit(booking, _offer_for)
     return result
+
+
+def _offer_for(booking: Booking) -> Slot | None:
+    return next_free_slot(booking.office, after=max(booking.slot.starts_at, timezone.now()), service=booking.service, exclude=booking.slot_id)
 
 
 def _flag_beyond_capacity(slot: Slot, now: dt.datetime, result: RefreshResult) -> None:
@@ -107,5 +110,3 @@ def _flag_beyond_capacity(slot: Slot, now: dt.datetime, result: RefreshResult) -
         result.unflagged += Booking.objects.filter(pk__in=back).update(over_capacity=False, updated_at=now)
 
 
-def free_places(slot: Slot) -> int:
-    return Slot.objects.filter(pk=slot.pk).annotate(free=F("capacity") - F("booked")).values_list("free", flat=True).first() or 0

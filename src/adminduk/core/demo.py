@@ -71,6 +71,11 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
     from adminduk.queueing.demo import ensure_demo_counters
 
     ensure_demo_counters(Office.objects.get(code="palu-mantikulore"))
+    from adminduk.appointments.demo import seed_demo_bookings
+
+    booked = seed_demo_bookings()
+    if stdout and booked:
+        stdout.write(f"Booked {booked} residents for e-KTP recording at Kantor Kecamatan Mantikulore.")
 
 
 @transaction.atomic
@@ -97,6 +102,13 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             user=user, name="demo", defaults={"key": account.totp_key_hex, "confirmed": True, "tolerance": 1}
         )
     return DEMO_ACCOUNTS
+
+
+def portal_lines(base_url: str) -> list[str]:
+    """How to sign in to the resident portal as a demo resident (resident accounts made here)."""
+    from adminduk.portal.demo import demo_lines
+
+    return demo_lines(base_url)
 
 
 def sample_niks(count: int = 3) -> list[str]:

@@ -61,6 +61,7 @@ class ResidentOut(Schema):
     rw: str
     rt: str
     address: str
+    phone: str
     life_status: str
     kk_number: str | None
     relationship: int | None
@@ -90,6 +91,7 @@ class ResidentIn(Schema):
     rw: str
     rt: str
     address: str
+    phone: str = ""
 
 
 def resident_out(resident: Resident) -> dict:

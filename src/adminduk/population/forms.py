@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from adminduk.messaging import phones
+
 from . import rules
 from .choices import Citizenship, MaritalStatus
 from .models import Resident
@@ -34,6 +36,7 @@ RESIDENT_DATA_FIELDS = [
     "rw",
     "rt",
     "address",
+    "phone",
 ]
 
 
@@ -91,6 +94,15 @@ class ResidentForm(forms.ModelForm):
         if born < EARLIEST_BIRTH_DATE:
             raise forms.ValidationError(_("The date of birth is before 1880."))
         return born
+
+    def clean_phone(self):
+        raw = (self.cleaned_data.get("phone") or "").strip()
+        if not raw:
+            return ""
+        try:
+            return phones.normalise(raw)
+        except phones.InvalidPhone as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean_rw(self):
         return check_neighbourhood_number(self.cleaned_data["rw"], "RW")

@@ -58,7 +58,7 @@ RESIDENT_FIELDS = (
     "id", "nik", "full_name", "birth_place", "birth_date", "sex", "blood_type", "religion",
     "marital_status", "marriage_date", "divorce_date", "occupation", "education", "citizenship",
     "passport_number", "kitap_number", "father_name", "mother_name", "kelurahan", "rw", "rt",
-    "address", "life_status", "died_on", "created_at", "updated_at",
+    "address", "phone", "life_status", "died_on", "created_at", "updated_at",
 )  # fmt: skip
 FAMILY_FIELDS = (
     "id", "kk_number", "kelurahan", "rw", "rt", "address", "postal_code", "issued_on", "status",
@@ -254,6 +254,12 @@ OTHER_BIRTH_PLACES = _table(
 )  # fmt: skip
 P_BORN_ELSEWHERE_ADULT = 0.3
 P_BORN_ELSEWHERE_CHILD = 0.05
+# Adults with a mobile number on file (sign-in codes, appointment messages); children have none.
+P_ADULT_HAS_PHONE = 0.85
+MOBILE_PREFIXES = (
+    "811", "812", "813", "821", "822", "823", "851", "852", "853", "814", "815", "816", "855", "856", "857",
+    "858", "817", "818", "819", "859", "877", "878", "895", "896", "897", "898", "899", "881", "882", "883",
+)  # fmt: skip
 P_BORN_ELSEWHERE_NIK_ELSEWHERE = 0.85  # a NIK from another region usually means born there too
 P_NIK_ELSEWHERE = 0.10  # adults whose NIK was issued outside the kota (they moved in)
 P_NIK_OTHER_KECAMATAN = 0.05  # issued in another kecamatan of the kota (moved within it)
@@ -408,6 +414,10 @@ class _Synthesizer:
 
     def born_aged(self, years: float) -> int:
         return self.today - int(years * YEAR) - int(self.random() * 30)
+
+    def phone(self) -> str:
+        """A mobile number in E.164 on a real Indonesian operator prefix (0811..., 0857..., ...)."""
+        return f"+62{MOBILE_PREFIXES[int(self.random() * len(MOBILE_PREFIXES))]}{10_000_000 + int(self.random() * 90_000_000)}"
 
     def uuid_hex(self) -> str:
         # A time-ordered UUID (version 7 layout: milliseconds since 1970, a 12-bit counter, 62
@@ -768,8 +778,8 @@ class _Synthesizer:
                 (resident_id, nik, name, birth_place, iso[born - base], value[sex],
                  blood_values[bisect(blood_cumulative, random())], religion, value[status],
                  iso[married - base] if married else null, iso[divorced - base] if divorced else null,
-                 value[occupation], value[education], wni, "", "", father, mother, kelurahan, rw, rt, address, hidup,
-                 null, timestamp, timestamp)
+                 value[occupation], value[education], wni, "", "", father, mother, kelurahan, rw, rt, address,
+                 self.phone() if adult and random() < P_ADULT_HAS_PHONE else "", hidup, null, timestamp, timestamp)
             )  # fmt: skip
             members_out.append((family_id, resident_id, self.relationship_value[relationship]))
 

@@ -53,6 +53,8 @@ class Resident(models.Model):
     rw = models.CharField(_("RW"), max_length=3)
     rt = models.CharField(_("RT"), max_length=3)
     address = models.CharField(_("address"), max_length=200)
+    # E.164 (+628...), checked by messaging.phones; sign-in codes and appointment messages go here.
+    phone = models.CharField(_("mobile phone number"), max_length=16, blank=True)
     life_status = models.CharField(_("life status"), max_length=8, choices=LifeStatus.choices, default=LifeStatus.HIDUP)
     died_on = models.DateField(_("date of death"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))

@@ -118,7 +118,7 @@ def resident_sections(resident: Resident) -> list[Section]:
         ),
         Section(_("Marriage and parents"), rows("marital_status", "marriage_date", "divorce_date", "father_name", "mother_name")),
         Section(_("Education and occupation"), rows("education", "occupation")),
-        Section(_("Address"), address_rows(resident)),
+        Section(_("Address"), address_rows(resident) + rows("phone")),
         Section(_("Life status"), rows("life_status", "died_on")),
     ]
 

@@ -75,6 +75,7 @@ class Command(BaseCommand):
             f"  {a.username:<16} {a.password:<27} {a.role:<19} {a.totp_secret_base32}" for a in demo.DEMO_ACCOUNTS
         ]
         lines += ["", "  NIKs to search (Mantikulore): " + ", ".join(demo.sample_niks()), ""]
+        lines += demo.portal_lines(base)
         node = None
         if not no_node:
             from adminduk.sync import demo as node_demo

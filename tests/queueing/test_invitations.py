@@ -125,3 +125,19 @@ def test_invited_on_lists_the_day(office, rt_residents, supervisor):
     office_actions.set_opening_hours(office, [(d, dt.time(0), dt.time(23, 59)) for d in range(7)])
     invitations.invite_rt(office, TANAMODINDI, "2", "3", actor=supervisor, start=today, days=1, per_day=2)
     assert invitations.invited_on(office, today).count() == 2
+
+
+def test_invited_residents_with_a_phone_get_a_message(office, make_resident, supervisor, django_capture_on_commit_callbacks, settings, tmp_path):
+    from adminduk.messaging.models import Message
+
+    settings.DATA_DIR = tmp_path
+    with_phone = make_resident(birth_date="1975-06-06")
+    type(with_phone).objects.filter(pk=with_phone.pk).update(phone="+6281234567890")
+    without = make_resident(birth_date="1976-07-07")
+    with django_capture_on_commit_callbacks(execute=True):
+        batch, created, _plan = invitations.invite_rt(office, TANAMODINDI, "2", "3", actor=supervisor, start=next_weekday(0))
+    message = Message.objects.get(resident=with_phone)
+    assert message.kind == "booking_confirmed" and message.status == "sent", (message.status, message.error)
+    assert office.name in message.text
+    sent = invitations.messages_of(Invitation.objects.filter(batch=batch))
+    assert sent[with_phone.pk] == message and without.pk not in sent

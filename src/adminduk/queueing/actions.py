@@ -139,13 +139,24 @@ def waiting_tickets(office, services, day: dt.date, now=None):
     return waiting.order_by("rank", "queued_at", "number")
 
 
-@transaction.atomic
 def call_next(counter: Counter, *, actor=None, request=None, now=None) -> Ticket:
     """Finish the counter's current ticket as served and call the next waiting one: booked
     residents at their time first, then lansia, penyandang disabilitas and ibu hamil, then the
-    rest, each in the order they queued."""
-    counter = _locked_counter(counter)
+    rest, each in the order they queued. With nobody waiting it is refused and changes nothing."""
     now = now or timezone.now()
+    # A plain read first: an empty queue is refused without taking a write lock (SQLite has one).
+    if not waiting_tickets(counter.office, counter.services, timezone.localdate(now), now).exists():
+        raise _empty(counter)
+    return _call_next(counter, actor=actor, request=request, now=now)
+
+
+def _empty(counter: Counter) -> QueueError:
+    return QueueError(_("No one is waiting for %(counter)s.") % {"counter": counter.name}, code="empty")
+
+
+@transaction.atomic
+def _call_next(counter: Counter, *, actor, request, now) -> Ticket:
+    counter = _locked_counter(counter)
     day = timezone.localdate(now)
     current = current_ticket(counter)
     if current is not None:
@@ -167,7 +178,7 @@ def call_next(counter: Counter, *, actor=None, request=None, now=None) -> Ticket
             ticket.refresh_from_db()
             _audit(request, "called", ticket, actor=actor, office=counter.office, details={"ticket": ticket.label, "counter": counter.name})
             return ticket
-    raise QueueError(_("No one is waiting for %(counter)s.") % {"counter": counter.name}, code="empty")
+    raise _empty(counter)
 
 
 def _current_or_refuse(counter: Counter) -> Ticket:

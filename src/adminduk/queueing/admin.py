@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin
 
-from .models import Counter, Invitation, Ticket
+from .models import Counter, Invitation, Ticket, TicketSequence
 
 
 @admin.register(Counter)
@@ -14,10 +14,22 @@ class CounterAdmin(ReadOnlyAdmin):
     list_filter = ["office", "is_active"]
 
 
+@admin.register(TicketSequence)
+class TicketSequenceAdmin(ReadOnlyAdmin):
+    list_display = ["office", "service", "day", "last_number"]
+    list_filter = ["office", "service"]
+
+
 @admin.register(Ticket)
-class TicketAdmin(ReadOnlyAdmin):
+class TicketAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    """A booked resident's ticket holds their NIK: reads are audited."""
+
     list_display = ["label", "office", "day", "service", "priority", "status", "counter", "issued_at", "first_called_at"]
     list_filter = ["office", "day", "service", "status"]
+    list_select_related = ["office", "counter"]
+    audit_object_type = "queue_ticket"
+    audit_kecamatan = "office.kecamatan_id"
+    audit_nik = "nik"
 
 
 @admin.register(Invitation)

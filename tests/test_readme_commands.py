@@ -151,6 +151,10 @@ CASES = {
     "adminduk documents reserve --office CODE --series S": (["documents", "reserve", "--office", "palu-tatanga", "--series", "suket"], {}, "ok"),
     # No such document in the demo: refused with one line.
     "adminduk documents revoke NUMBER --reason TEXT": (["documents", "revoke", "7271-LU-01012020-0001", "--reason", "test"], {}, "refused"),
+    "adminduk queue counters --office CODE": (["queue", "counters", "--office", "palu-mantikulore"], {}, "ok"),
+    "adminduk queue add-counter --office CODE --name NAME --services SERVICES": (
+        ["queue", "add-counter", "--office", "palu-mantikulore", "--name", "Loket 9", "--services", "pengambilan,kk_akta"], {}, "ok",
+    ),
     "adminduk portal residents": (["portal", "residents"], {}, "ok"),
     # No code was asked for on the sign-in page: refused with one line.
     "adminduk portal code NIK": (["portal", "code", NIK], {}, "refused"),

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "adminduk.messaging",
     "adminduk.portal",
     "adminduk.appointments",
+    "adminduk.queueing",
     "adminduk.web",
     "adminduk.ops",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("verifikasi/", include("adminduk.documents.urls")),
     path("layanan-sipil/", include("adminduk.civil.urls")),
     path("portal/layanan/", include("adminduk.civil.portal_urls")),
+    path("antrian/", include("adminduk.queueing.urls")),
     path("portal/", include("adminduk.portal.urls")),
     path("janji-temu/", include("adminduk.appointments.urls")),
     path("", include("adminduk.ops.urls")),

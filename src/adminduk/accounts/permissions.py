@@ -30,6 +30,8 @@ class Permission(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_OFFICES = "manage_offices"
     MANAGE_STATIONS = "manage_stations"
+    RUN_QUEUE = "run_queue"  # issue queue tickets, call them at a counter, see the day's figures
+    INVITE = "invite"  # invite an RT's unrecorded residents for recording
     BOOK = "book"  # book, move and cancel appointments on a resident's behalf
 
 
@@ -54,11 +56,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.APPROVE,
             Permission.EXPORT,
             Permission.READ_AUDIT,
+            Permission.RUN_QUEUE,
+            Permission.INVITE,
             Permission.BOOK,
         }
     ),
     Role.KECAMATAN_OPERATOR: frozenset(
-        {Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.EDIT_RESIDENT, Permission.RECORD, Permission.BOOK}
+        {Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.EDIT_RESIDENT, Permission.RECORD, Permission.RUN_QUEUE, Permission.BOOK}
     ),
     Role.PRINT_OPERATOR: frozenset({Permission.PRINT}),
     Role.VERIFIER: frozenset({Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.APPROVE}),

@@ -73,6 +73,9 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
     ensure_demo_accounts()
     seed_printing()
     seed_documents()
+    from adminduk.queueing.demo import ensure_demo_counters
+
+    ensure_demo_counters(Office.objects.get(code="palu-mantikulore"))
     from adminduk.appointments.demo import seed_demo_bookings
 
     booked = seed_demo_bookings()

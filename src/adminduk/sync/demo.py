@@ -97,6 +97,10 @@ def start_demo_node(node: DemoNode, *, addr: str = "localhost:8001", interval: f
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     )
+    # The demo queue's counters, once the first pull has brought the office (adminduk.queueing).
+    node.processes.append(
+        start_child(adminduk_command("queue", "demo-counters", "--office", node.office.code, "--wait", "600"), env=env, stdout=log, stderr=subprocess.STDOUT)
+    )
     # The node's own task consumer: the daily check of its audit log's hash chain.
     node.processes.append(start_child(adminduk_command("run_huey", "--workers", "1"), env=env, stdout=log, stderr=subprocess.STDOUT))
     return node

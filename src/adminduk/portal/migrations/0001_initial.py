@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('messaging', '0001_initial'),
-        ('population', '0005_resident_phone'),
+        ('population', '0008_resident_phone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("population", "0004_alter_serialcounter_options_alter_family_created_at_and_more"),
+        ("population", "0007_former_areas_from_history"),
     ]
 
     operations = [

@@ -100,7 +100,7 @@ def test_check_deploy_is_clean_on_a_configured_central(tmp_path):
     first = subprocess.run([*command, "check", "--deploy"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert first.returncode != 0 and "adminduk.E001" in first.stderr and "adminduk.E004" in first.stderr
     assert "Traceback" not in first.stderr
-    subprocess.run([*command, "collectstatic", "--noinput", "-v0"], env=env, cwd=tmp_path, check=True, capture_output=True, timeout=300)
+    subprocess.run([*command, "collectstatic", "--noinput", "-v0"], env=env, cwd=tmp_path, check=True, capture_output=True, timeout=1200)  # compresses every file: minutes on a loaded machine
     keygen = subprocess.run([*command, "central", "keygen"], env=env, cwd=tmp_path, check=True, capture_output=True, text=True, timeout=120)
     assert "Public key for the nodes:" in keygen.stdout
     clean = subprocess.run([*command, "check", "--deploy", "--fail-level", "WARNING"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)

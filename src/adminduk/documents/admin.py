@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from adminduk.core.admin import ReadOnlyAdmin
 
-from .models import IssuedDocument, NumberBlock, SigningKey
+from .models import DownloadGrant, IssuedDocument, NumberBlock, NumberSeries, NumberUse, SigningKey
 
 
 @admin.register(IssuedDocument)
@@ -21,3 +21,19 @@ class NumberBlockAdmin(ReadOnlyAdmin):
 @admin.register(SigningKey)
 class SigningKeyAdmin(ReadOnlyAdmin):
     list_display = ["key_id", "role", "office", "registered_at", "revoked_at"]
+
+
+@admin.register(NumberSeries)
+class NumberSeriesAdmin(ReadOnlyAdmin):
+    list_display = ["series", "scope", "next_first"]
+
+
+@admin.register(NumberUse)
+class NumberUseAdmin(ReadOnlyAdmin):
+    list_display = ["block", "day", "used"]
+
+
+@admin.register(DownloadGrant)
+class DownloadGrantAdmin(ReadOnlyAdmin):
+    list_display = ["document", "phone", "expires_at", "failed_attempts", "locked_until", "downloads"]
+    exclude = ["key_digest", "pin_hash"]

@@ -1,15 +1,19 @@
 from django.contrib import admin
 
-from adminduk.core.admin import ReadOnlyAdmin
+from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin
 
 from .models import DownloadGrant, IssuedDocument, NumberBlock, NumberSeries, NumberUse, SigningKey
 
 
 @admin.register(IssuedDocument)
-class IssuedDocumentAdmin(ReadOnlyAdmin):
+class IssuedDocumentAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    audit_object_type = "document"
+    audit_kecamatan = "office.kecamatan_id"
+    audit_nik = "nik"
     list_display = ["number", "version", "kind", "nik", "full_name", "office", "issued_at", "superseded_at", "revoked_at"]
     search_fields = ["=nik", "=number"]
     exclude = ["payload"]
+    list_select_related = ["office"]
 
 
 @admin.register(NumberBlock)

@@ -55,6 +55,9 @@ def seed_documents(base_url: str = "") -> Path | None:
     if granted:
         lines += ["", f"Download the current KK as its applicant: {granted[0]}  PIN {granted[1]}"]
     (out / "LINKS.txt").write_text("\n".join(lines) + "\n")
+    for path in out.iterdir():
+        path.chmod(0o600)  # data files are owner-only (LINKS.txt holds a PIN)
+    out.chmod(0o700)
     return out
 
 

@@ -4,7 +4,7 @@ packet UUID; a node acts only for its own station's office."""
 import datetime as dt
 import json
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import issuing, keys
@@ -39,7 +39,7 @@ def apply_packet(packet_id) -> str:
             with transaction.atomic():
                 _apply(event, inbox.station.office)
             inbox.state, inbox.state_detail = InboxPacket.State.PROCESSED, str(event.get("type", ""))[:300]
-        except (issuing.DocumentError, keys.KeyError_, EventRefused, packets.PacketError, ValueError, KeyError, TypeError) as exc:
+        except (IntegrityError, issuing.DocumentError, keys.KeyError_, EventRefused, packets.PacketError, ValueError, KeyError, TypeError) as exc:
             inbox.state, inbox.state_detail = InboxPacket.State.FAILED, f"document event refused: {exc}"[:300]
         inbox.save(update_fields=["state", "state_detail", "updated_at"])
         return inbox.state

@@ -21,7 +21,9 @@ def _render(pdf_bytes: bytes, index: int, target_px: int):
     try:
         page = document[index]
         width, height = page.get_size()
-        scale = max(2.0, target_px / max(width, height))
+        # The bitmap's long side is target_px whatever the page claims to measure (an uploaded
+        # PDF with a huge page must not make a huge bitmap); a CR-80 card is scaled up at most 10x.
+        scale = min(10.0, target_px / max(width, height, 1.0))
         return page.render(scale=scale, grayscale=True).to_pil()
     finally:
         document.close()
@@ -42,6 +44,8 @@ def read(pdf_bytes: bytes) -> tuple[str, bytes]:
         pages = len(reader.pages)
         texts = [reader.pages[i].extract_text() or "" for i in range(pages)]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise UnreadablePdf(f"the PDF cannot be read ({exc.__class__.__name__})") from exc
+    except Exception as exc:  # an untrusted file: pypdf's parser fails in many ways on damaged input
         raise UnreadablePdf(f"the PDF cannot be read ({exc.__class__.__name__})") from exc
     for index in range(min(pages, 4)):
         for target in (2400, 4800):

@@ -98,13 +98,14 @@ def run(args) -> int:
     print(f"queries    {len(sample)} (typo, word order, with birth year), {len(kecamatan)} kecamatan")
 
     today = dt.date.today()
-    indexed, plain, found_index, found_like = [], [], 0, 0
+    indexed, busy, plain, found_index, found_like = [], [], [], 0, 0
     for kind, query, exact, birth, full_name, kecamatan_code in sample:
         scoped = Resident.objects.filter(kelurahan__kecamatan=kecamatan_code)  # as scoping.residents_for
         parsed = search.parse_query(query, birth, today=today)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         outcome = search.search_names(scoped, parsed, areas=[kecamatan_code])
         indexed.append((time.perf_counter() - t) * 1000)
+        busy.append((time.process_time() - cpu) * 1000)
         ids = [m.resident_id for m in outcome.matches]
         found_index += full_name in {m.full_name for m in outcome.matches} and bool(ids)
 
@@ -126,11 +127,17 @@ def run(args) -> int:
             f"{label:<10} p50 {statistics.median(times):7.1f} ms   p95 {percentile(times, 0.95):7.1f} ms   "
             f"max {max(times):7.1f} ms"
         )
+    # SQLite runs inside this process: its CPU time is the search's own cost, whatever the
+    # machine's load (on PostgreSQL the server's share is not counted, so it is not shown).
+    if connection.vendor == "sqlite":
+        print(f"cpu        p50 {statistics.median(busy):7.1f} ms   p95 {percentile(busy, 0.95):7.1f} ms   (this process's CPU time per search)")
     print(f"found      indexed search {found_index}/{len(sample)} (typos included); LIKE {found_like}/{len(sample)} (exact words given)")
     p95 = percentile(indexed, 0.95)
     print("target     " + ("met" if p95 < TARGET_MS else "NOT met") + f" (p95 < {TARGET_MS:.0f} ms on {total:,} residents)")
     print(f"RESULT {vendor}_name_search_p50={statistics.median(indexed):.1f} ms")
     print(f"RESULT {vendor}_name_search_p95={p95:.1f} ms")
+    if vendor == "sqlite":
+        print(f"RESULT sqlite_name_search_cpu_p95={percentile(busy, 0.95):.1f} ms")
     print(f"RESULT {vendor}_like_p50={statistics.median(plain):.1f} ms")
     print(f"RESULT {vendor}_like_p95={percentile(plain, 0.95):.1f} ms")
     print(f"RESULT {vendor}_name_search_found={100 * found_index / len(sample):.0f} %")

@@ -7,7 +7,7 @@ from adminduk.core.admin import AuditedReadsAdmin, BadRequestOnInvalidFormMixin,
 
 from . import actions
 from .forms import ResidentCorrectionForm
-from .models import Family, FamilyMember, Resident, ResidentEvent, SerialCounter
+from .models import Family, FamilyMember, FormerArea, Resident, ResidentEvent, SerialCounter
 
 
 class ResidentEventInline(admin.TabularInline):
@@ -102,6 +102,17 @@ class ResidentEventAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["=resident__nik"]
     list_select_related = ["resident", "recorded_by"]
+    show_full_result_count = False
+    audit_object_type = "resident_event"
+    audit_kecamatan = "resident.kelurahan_id"
+    audit_nik = "resident.nik"
+
+
+@admin.register(FormerArea)
+class FormerAreaAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    list_display = ["resident", "kecamatan", "left_on"]
+    search_fields = ["=resident__nik", "=kecamatan"]
+    list_select_related = ["resident"]
     show_full_result_count = False
     audit_object_type = "resident_event"
     audit_kecamatan = "resident.kelurahan_id"

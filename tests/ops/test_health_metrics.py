@@ -101,3 +101,18 @@ def test_node_metrics_backlog_and_last_sync(client, settings):
     assert metric_lines(text, "adminduk_sync_last_success_timestamp_seconds") == {"adminduk_sync_last_success_timestamp_seconds": synced.timestamp()}
     assert metric_lines(text, "adminduk_sync_link_up") == {"adminduk_sync_link_up": 1.0}
     assert "adminduk_node_backlog_packets" not in text
+
+
+def test_blangko_stock_per_office_with_days_left(client, make_office, settings):
+    from adminduk.printing.actions import stock
+
+    settings.ROLE = "central"
+    office = make_office("72.71.08")
+    stock.receive(office, 30, batch_number="B-METRICS")
+    text = client.get("/metrics").content.decode()
+    assert metric_lines(text, "adminduk_blangko_stock") == {'adminduk_blangko_stock{office="palu-mantikulore"}': 30.0}
+    stock.spoil_blanks(office, "damage", 7)  # 7 used in the rate window: 23 left
+    text = client.get("/metrics").content.decode()
+    assert metric_lines(text, "adminduk_blangko_stock") == {'adminduk_blangko_stock{office="palu-mantikulore"}': 23.0}
+    days = metric_lines(text, "adminduk_blangko_days_left")['adminduk_blangko_days_left{office="palu-mantikulore"}']
+    assert days == pytest.approx(23 / (7 / stock.RATE_WINDOW_DAYS))

@@ -38,6 +38,20 @@ class AdmindukCollector:
         check = health.check_task_queue()
         queue.add_metric([], float(check.detail.split()[0]) if check.ok else float("nan"))
         yield queue
+        yield from self.blangko()
+
+    def blangko(self):
+        from adminduk.printing.actions.stock import days_left
+        from adminduk.printing.models import BlangkoStock
+
+        stock = GaugeMetricFamily("adminduk_blangko_stock", "Blank cards (blangko) each office holds", labels=["office"])
+        days = GaugeMetricFamily("adminduk_blangko_days_left", "Days until an office's blangko runs out at the recent rate (NaN: nothing used lately)", labels=["office"])
+        for row in BlangkoStock.objects.select_related("office").order_by("office_id"):
+            stock.add_metric([row.office.code], row.quantity)
+            left = days_left(row.office)
+            days.add_metric([row.office.code], float("nan") if left is None else left)
+        yield stock
+        yield days
 
     def node(self):
         from adminduk.sync.models import NodeState, OutboxPacket

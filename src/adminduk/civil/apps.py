@@ -11,6 +11,6 @@ class CivilConfig(AppConfig):
     def ready(self):
         from adminduk.sync.signals import packet_stored
 
-        from .events import on_packet_stored
+        from .tasks import on_packet_stored
 
         packet_stored.connect(on_packet_stored, dispatch_uid="civil.on_packet_stored")

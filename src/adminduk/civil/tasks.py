@@ -4,7 +4,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 @db_task(retries=3, retry_delay=30)
 def apply_events(packet_ids: list[str]) -> int:
-    from .events import apply_packet
+    from .applying import apply_packet
 
     for packet_id in packet_ids:
         apply_packet(packet_id)
@@ -14,6 +14,16 @@ def apply_events(packet_ids: list[str]) -> int:
 @db_periodic_task(crontab(minute="*/5"))
 def resume_civil_events() -> int:
     """Counter applications stored but not applied yet (a worker died, a task was lost)."""
-    from .events import apply_pending
+    from .applying import apply_pending
 
     return apply_pending()
+
+
+def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
+    from adminduk.sync.models import InboxPacket
+
+    from .events import KIND_CIVIL_EVENT
+
+    ids = [str(p) for p in InboxPacket.objects.filter(pk__in=list(packet_ids), kind=KIND_CIVIL_EVENT).order_by("device_time", "received_at", "id").values_list("id", flat=True)]
+    if ids:
+        apply_events(ids)

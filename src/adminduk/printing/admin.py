@@ -3,7 +3,7 @@ print pages (ledger, jobs, shipments, handovers are audited there)."""
 
 from django.contrib import admin
 
-from adminduk.core.admin import ReadOnlyAdmin
+from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin
 
 from .models import BlangkoMovement, BlangkoStock, Card, Discrepancy, Handover, PrintBatch, PrintJob, PrintQuota, Shipment, ShipmentItem, StockCount
 
@@ -19,13 +19,17 @@ class BlangkoStockAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BlangkoMovement)
-class BlangkoMovementAdmin(ReadOnlyAdmin):
+class BlangkoMovementAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    audit_object_type = "blangko_movement"
+    audit_kecamatan = "office.kecamatan_id"
     list_display = ["at", "office", "kind", "quantity", "balance", "spoilage_reason", "actor_username"]
     list_filter = ["kind", "spoilage_reason"]
 
 
 @admin.register(StockCount)
-class StockCountAdmin(ReadOnlyAdmin):
+class StockCountAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    audit_object_type = "stock_count"
+    audit_kecamatan = "office.kecamatan_id"
     list_display = ["at", "office", "expected", "counted", "reason"]
 
 
@@ -35,7 +39,10 @@ class PrintBatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PrintJob)
-class PrintJobAdmin(ReadOnlyAdmin):
+class PrintJobAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    audit_object_type = "print_job"
+    audit_kecamatan = "deliver_to.kecamatan_id"
+    audit_nik = "nik"
     list_display = ["nik", "office", "deliver_to", "status", "priority", "attempts", "created_at"]
     list_filter = ["status", "priority"]
     search_fields = ["=nik"]
@@ -43,7 +50,10 @@ class PrintJobAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Card)
-class CardAdmin(ReadOnlyAdmin):
+class CardAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    audit_object_type = "card"
+    audit_kecamatan = "office.kecamatan_id"
+    audit_nik = "nik"
     list_display = ["serial", "nik", "kind", "status", "print_number", "printed_at_office", "office", "printed_at"]
     list_filter = ["status", "kind"]
     search_fields = ["=nik", "=serial"]
@@ -66,5 +76,8 @@ class DiscrepancyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Handover)
-class HandoverAdmin(ReadOnlyAdmin):
+class HandoverAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    audit_object_type = "handover"
+    audit_kecamatan = "office.kecamatan_id"
+    audit_nik = "card.nik"
     list_display = ["card", "method", "score", "office", "actor_username", "at"]

@@ -39,7 +39,7 @@ def sqlite_bulk_insert(cursor):
     yield
     cursor.execute(f"{migration.SQLITE_FILL} WHERE r.rowid > %s", [start])
     cursor.execute(
-        "INSERT INTO population_name_word (word, residents) SELECT w.value, count(*) FROM population_resident r, "
+        "INSERT INTO population_name_word (word, residents) SELECT w.value, count(DISTINCT r.rowid) FROM population_resident r, "
         f"{_words().sqlite_words_of('r.full_name')} w WHERE r.rowid > %s AND w.value <> '' GROUP BY w.value "
         "ON CONFLICT (word) DO UPDATE SET residents = residents + excluded.residents",
         [start],

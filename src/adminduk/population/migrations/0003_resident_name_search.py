@@ -33,7 +33,7 @@ def _words_of(column: str) -> str:
 def _add_words(column: str) -> str:
     return (
         "INSERT INTO population_name_word (word, residents) "
-        f"SELECT value, 1 FROM {_words_of(column)} WHERE value <> '' AND true "
+        f"SELECT DISTINCT value, 1 FROM {_words_of(column)} WHERE value <> '' AND true "
         "ON CONFLICT (word) DO UPDATE SET residents = residents + 1;"
     )
 
@@ -77,7 +77,7 @@ SQLITE_FORWARD = [
     f"{_remove_words('old.full_name')}{_add_words('new.full_name')} END",
     # Residents stored before this migration.
     "INSERT INTO population_resident_name (rowid, full_name) SELECT rowid, full_name FROM population_resident",
-    "INSERT INTO population_name_word (word, residents) SELECT w.value, count(*) FROM population_resident r, "
+    "INSERT INTO population_name_word (word, residents) SELECT w.value, count(DISTINCT r.rowid) FROM population_resident r, "
     f"{_words_of('r.full_name')} w WHERE w.value <> '' GROUP BY w.value",
 ]
 SQLITE_BACKWARD = [
@@ -101,17 +101,17 @@ POSTGRES_FORWARD = [
     # the words in a fixed order so that concurrent writers never deadlock.
     "CREATE FUNCTION adminduk_name_words_added() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     "INSERT INTO population_name_word AS w (word, residents) "
-    f"SELECT word, count(*) FROM new_rows, {_POSTGRES_WORDS_OF.format(rows='new_rows')} GROUP BY word ORDER BY word "
+    f"SELECT word, count(DISTINCT new_rows.id) FROM new_rows, {_POSTGRES_WORDS_OF.format(rows='new_rows')} GROUP BY word ORDER BY word "
     "ON CONFLICT (word) DO UPDATE SET residents = w.residents + excluded.residents; RETURN NULL; END $$",
     "CREATE FUNCTION adminduk_name_words_removed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "UPDATE population_name_word AS w SET residents = w.residents - d.n FROM (SELECT word, count(*) AS n "
+    "UPDATE population_name_word AS w SET residents = w.residents - d.n FROM (SELECT word, count(DISTINCT old_rows.id) AS n "
     f"FROM old_rows, {_POSTGRES_WORDS_OF.format(rows='old_rows')} GROUP BY word) AS d WHERE w.word = d.word; "
     "DELETE FROM population_name_word WHERE residents <= 0; RETURN NULL; END $$",
     "CREATE FUNCTION adminduk_name_words_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "UPDATE population_name_word AS w SET residents = w.residents - d.n FROM (SELECT word, count(*) AS n "
+    "UPDATE population_name_word AS w SET residents = w.residents - d.n FROM (SELECT word, count(DISTINCT id) AS n "
     "FROM old_rows JOIN new_rows USING (id), unnest(adminduk_name_words(old_rows.full_name)) AS word "
     "WHERE old_rows.full_name IS DISTINCT FROM new_rows.full_name GROUP BY word) AS d WHERE w.word = d.word; "
-    "INSERT INTO population_name_word AS w (word, residents) SELECT word, count(*) "
+    "INSERT INTO population_name_word AS w (word, residents) SELECT word, count(DISTINCT id) "
     "FROM old_rows JOIN new_rows USING (id), unnest(adminduk_name_words(new_rows.full_name)) AS word "
     "WHERE old_rows.full_name IS DISTINCT FROM new_rows.full_name GROUP BY word ORDER BY word "
     "ON CONFLICT (word) DO UPDATE SET residents = w.residents + excluded.residents; "
@@ -127,7 +127,7 @@ POSTGRES_FORWARD = [
     "CREATE TRIGGER population_name_word_at AFTER TRUNCATE ON population_resident "
     "FOR EACH STATEMENT EXECUTE FUNCTION adminduk_name_words_truncated()",
     # Residents stored before this migration.
-    "INSERT INTO population_name_word (word, residents) SELECT word, count(*) FROM population_resident, "
+    "INSERT INTO population_name_word (word, residents) SELECT word, count(DISTINCT population_resident.id) FROM population_resident, "
     f"{_POSTGRES_WORDS_OF.format(rows='population_resident')} GROUP BY word",
 ]
 POSTGRES_BACKWARD = [

@@ -31,7 +31,7 @@ def adminduk_script() -> list[str]:
 
 def clean_env(**extra) -> dict:
     """The environment of a fresh shell: no ADMINDUK_* or DATABASE_URL from the test run."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ADMINDUK_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADMINDUK_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(extra)
     return env
 
@@ -81,7 +81,7 @@ def readme_commands() -> list[str]:
 def demo_root(tmp_path_factory):
     """A directory where `adminduk demo` has prepared everything (central and node), not serving."""
     root = tmp_path_factory.mktemp("repo")
-    result = run(["demo", "--no-serve", "--residents", "40", "--addr", f"127.0.0.1:{free_port()}"], cwd=root, timeout=600)
+    result = run(["demo", "--no-serve", "--residents", "200", "--addr", f"127.0.0.1:{free_port()}"], cwd=root, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (root / "var" / "adminduk.env").exists()
     root.joinpath("demo-output.txt").write_text(result.stdout)

@@ -91,7 +91,7 @@ def test_check_deploy_is_clean_on_a_configured_central(tmp_path):
     import secrets
 
     data = tmp_path / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ADMINDUK_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADMINDUK_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env |= {
         "ADMINDUK_DATA_DIR": str(data), "ADMINDUK_SECRET_KEY": secrets.token_urlsafe(64), "ADMINDUK_ALLOWED_HOSTS": "adminduk.palukota.go.id",
         "ADMINDUK_MIN_FREE_BYTES": "1", "ADMINDUK_HSTS_SUBDOMAINS": "1",

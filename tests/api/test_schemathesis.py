@@ -21,6 +21,12 @@ pytestmark = [pytest.mark.django_db]
 MAX_EXAMPLES = 60
 
 
+@schemathesis.serializer("application/pdf")
+def pdf_body(ctx, value):
+    """A document PDF upload (documents' verify-pdf): whatever was generated, sent as raw bytes."""
+    return value if isinstance(value, bytes) else str(value).encode()
+
+
 @pytest.fixture
 def operator_credentials(client, make_staff, sample_family):
     """Cookies and headers of a verified kecamatan operator with a CSRF token, so writes get past

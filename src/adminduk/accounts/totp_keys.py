@@ -13,16 +13,15 @@ the database alone (a backup, a stolen node disk image without the key directory
 usable secret. Losing the key file means staff need new TOTP devices.
 """
 
-import base64
-import os
-import time
 from binascii import unhexlify
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
+
+from adminduk.core.keyfiles import load_or_create_key
 
 KEY_FILE = "totp-sealing.key"
 PREFIX = "a1"  # format version 1
@@ -36,40 +35,11 @@ def key_path() -> Path:
     return Path(getattr(settings, "ADMINDUK_KEY_DIR", "") or Path(settings.DATA_DIR) / "keys") / KEY_FILE
 
 
-def _read_key(path: Path) -> bytes:
-    for _ in range(50):  # another process may be writing it this very moment
-        text = path.read_bytes().strip()
-        if text:
-            break
-        time.sleep(0.01)
-    try:
-        key = base64.b64decode(text, validate=True)
-    except ValueError:
-        key = b""
-    if len(key) != 64:
-        raise ImproperlyConfigured(f"{path} is not an adminduk TOTP sealing key (64 bytes, base64)")
-    return key
-
-
-def _load_or_create(path: Path) -> bytes:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_key(path)
-    key = AESSIV.generate_key(512)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(base64.b64encode(key) + b"\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    return key
-
-
 def _cipher() -> AESSIV:
     path = key_path()
     cipher = _ciphers.get(str(path))
     if cipher is None:
-        cipher = _ciphers[str(path)] = AESSIV(_load_or_create(path))
+        cipher = _ciphers[str(path)] = AESSIV(load_or_create_key(path, length=64, what="TOTP sealing key", generate=lambda: AESSIV.generate_key(512)))
     return cipher
 
 

@@ -12,11 +12,11 @@ Layout: version byte (1) | nonce (12) | ciphertext of a JSON object with GCM tag
 import base64
 import json
 import os
-import time
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.core.exceptions import ImproperlyConfigured
+
+from adminduk.core.keyfiles import load_or_create_key
 
 KEY_FILE = "print-media.key"
 VERSION = b"\x01"
@@ -28,21 +28,6 @@ class MediaError(ValueError):
     """Sealed media that do not open under this installation's key (another key, altered bytes)."""
 
 
-def _read_key(path) -> bytes:
-    for _ in range(50):  # another process may be writing it this very moment
-        text = path.read_bytes().strip()
-        if text:
-            break
-        time.sleep(0.01)
-    try:
-        key = base64.b64decode(text, validate=True)
-    except ValueError:
-        key = b""
-    if len(key) != 32:
-        raise ImproperlyConfigured(f"{path} is not an adminduk print media key (32 bytes, base64)")
-    return key
-
-
 def _cipher() -> AESGCM:
     from adminduk.enrollment.sealing import key_dir
 
@@ -50,17 +35,7 @@ def _cipher() -> AESGCM:
     cipher = _ciphers.get(str(path))
     if cipher is not None:
         return cipher
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = _read_key(path)
-    else:
-        key = AESGCM.generate_key(256)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(base64.b64encode(key) + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+    key = load_or_create_key(path, length=32, what="print media key", generate=lambda: AESGCM.generate_key(256))
     cipher = _ciphers[str(path)] = AESGCM(key)
     return cipher
 

@@ -1,67 +1,34 @@
 """The central side of civil event packets (civil.events): each stored packet applied once, in
-the node's order; a refused event fails its packet with the reason."""
+the node's order (the mechanism is sync.events); a refused event fails its packet with the reason."""
 
 import base64
 import datetime as dt
-import json
 import uuid
 
-from django.db import transaction
+from adminduk.sync import events as node_events
+from adminduk.sync.events import EventRefused
 
+from .errors import CivilError
 from .events import KIND_CIVIL_EVENT
-
-
-class EventRefused(Exception):
-    pass
+from .uploads import UploadRefused
 
 
 def apply_pending(limit: int = 1000) -> int:
-    from adminduk.sync.models import InboxPacket
-
-    ids = list(InboxPacket.objects.filter(kind=KIND_CIVIL_EVENT, state=InboxPacket.State.RECEIVED).order_by("device_time", "received_at", "id").values_list("id", flat=True)[:limit])
-    for packet_id in ids:
-        apply_packet(packet_id)
-    return len(ids)
+    return node_events.apply_pending(HANDLER, limit)
 
 
 def apply_packet(packet_id) -> str:
     """Apply one stored civil event packet exactly once; returns its final inbox state."""
-    from adminduk.enrollment import packets, sealing
-    from adminduk.sync.models import InboxPacket
-
-    from .errors import CivilError
-    from .uploads import UploadRefused
-
-    with transaction.atomic():
-        inbox = InboxPacket.objects.select_for_update(of=("self",)).select_related("station__office").get(pk=packet_id)
-        if inbox.kind != KIND_CIVIL_EVENT or inbox.state in (InboxPacket.State.PROCESSED, InboxPacket.State.FAILED):
-            return inbox.state
-        try:
-            packet = packets.parse_packet(bytes(inbox.body))
-            event = json.loads(packet.open_part("event", sealing.central_private_key()))
-            with transaction.atomic():
-                _apply(event, inbox.station.office)
-            inbox.state, inbox.state_detail = InboxPacket.State.PROCESSED, str(event.get("type", ""))[:300]
-        except (CivilError, UploadRefused, EventRefused, packets.PacketError, ValueError, KeyError, TypeError) as exc:
-            reason = exc.messages[0] if isinstance(exc, CivilError) else getattr(exc, "message", None) or str(exc)
-            inbox.state, inbox.state_detail = InboxPacket.State.FAILED, f"civil event refused: {reason}"[:300]
-        inbox.save(update_fields=["state", "state_detail", "updated_at"])
-        return inbox.state
+    return node_events.apply_packet(HANDLER, packet_id)
 
 
-def _actor(username: str):
-    from adminduk.accounts.models import User
-
-    return User.objects.filter(username=username).first() if username else None
-
-
-def _apply(event: dict, office) -> None:
+def _apply(event: dict, office, packet_id=None) -> None:
     """`office` is the signing station's office: a node submits only for its own office."""
     from . import actions
     from .choices import Action
     from .models import Application, ApplicationDocument
 
-    kind, actor = event["type"], _actor(event.get("actor", ""))
+    kind, actor = event["type"], node_events.actor(event)
     application_id = uuid.UUID(event["application"])
     if kind == "submitted":
         if Application.objects.filter(pk=application_id).exists():
@@ -80,3 +47,6 @@ def _apply(event: dict, office) -> None:
                              document_id=uuid.UUID(event["document"]))
     else:
         raise EventRefused(f"unknown civil event {kind!r}")
+
+
+HANDLER = node_events.EventKind(KIND_CIVIL_EVENT, "civil event", _apply, (CivilError, UploadRefused))

@@ -20,10 +20,11 @@ def resume_civil_events() -> int:
 
 
 def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
-    from adminduk.sync.models import InboxPacket
+    """Receiver of sync.signals.packet_stored (after the inbox commit, once per batch)."""
+    from adminduk.sync.events import in_node_order
 
     from .events import KIND_CIVIL_EVENT
 
-    ids = [str(p) for p in InboxPacket.objects.filter(pk__in=list(packet_ids), kind=KIND_CIVIL_EVENT).order_by("device_time", "received_at", "id").values_list("id", flat=True)]
+    ids = in_node_order(KIND_CIVIL_EVENT, packet_ids)
     if ids:
         apply_events(ids)

@@ -2,54 +2,30 @@
 packet UUID; a node acts only for its own station's office."""
 
 import datetime as dt
-import json
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
+
+from adminduk.sync import events as node_events
+from adminduk.sync.events import EventRefused
 
 from . import issuing, keys
 from .events import KIND_DOCUMENT_EVENT
 from .models import IssuedDocument, NumberBlock, SigningKey
 
 
-class EventRefused(Exception):
-    pass
-
-
 def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
-    from adminduk.sync.models import InboxPacket
-
-    ids = InboxPacket.objects.filter(pk__in=list(packet_ids), kind=KIND_DOCUMENT_EVENT).order_by("device_time", "received_at", "id").values_list("id", flat=True)
-    for packet_id in list(ids):
+    for packet_id in node_events.in_node_order(KIND_DOCUMENT_EVENT, packet_ids):
         apply_packet(packet_id)
 
 
 def apply_packet(packet_id) -> str:
     """Apply one stored document event exactly once; returns its final inbox state."""
-    from adminduk.enrollment import packets, sealing
-    from adminduk.sync.models import InboxPacket
-
-    with transaction.atomic():
-        inbox = InboxPacket.objects.select_for_update(of=("self",)).select_related("station__office").get(pk=packet_id)
-        if inbox.kind != KIND_DOCUMENT_EVENT or inbox.state in (InboxPacket.State.PROCESSED, InboxPacket.State.FAILED):
-            return inbox.state
-        try:
-            packet = packets.parse_packet(bytes(inbox.body))
-            event = json.loads(packet.open_part("event", sealing.central_private_key()))
-            with transaction.atomic():
-                _apply(event, inbox.station.office)
-            inbox.state, inbox.state_detail = InboxPacket.State.PROCESSED, str(event.get("type", ""))[:300]
-        except (IntegrityError, issuing.DocumentError, keys.KeyError_, EventRefused, packets.PacketError, ValueError, KeyError, TypeError) as exc:
-            inbox.state, inbox.state_detail = InboxPacket.State.FAILED, f"document event refused: {exc}"[:300]
-        inbox.save(update_fields=["state", "state_detail", "updated_at"])
-        return inbox.state
+    return node_events.apply_packet(HANDLER, packet_id)
 
 
-def _apply(event: dict, office) -> None:
-    from adminduk.accounts.models import User
-
-    kind = event["type"]
-    actor = User.objects.filter(username=event.get("actor") or "").first() if event.get("actor") else None
+def _apply(event: dict, office, packet_id=None) -> None:
+    kind, actor = event["type"], node_events.actor(event)
     if kind == "key":
         keys.register_key(event["public_key"], role=NumberBlock.Holder.NODE, office=office)
     elif kind == "issued":
@@ -78,3 +54,6 @@ def _apply(event: dict, office) -> None:
             issuing.revoke_document(document, reason=event["reason"], actor=actor)
     else:
         raise EventRefused(f"unknown document event {kind!r}")
+
+
+HANDLER = node_events.EventKind(KIND_DOCUMENT_EVENT, "document event", _apply, (IntegrityError, issuing.DocumentError, keys.KeyError_))

@@ -25,10 +25,8 @@ def resume_print_events() -> int:
 
 def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
     """Receiver of sync.signals.packet_stored (after the inbox commit, once per batch)."""
-    from adminduk.sync.models import InboxPacket
+    from adminduk.sync.events import in_node_order
 
-    # In the node's own order (its clock, which stamped each event as it happened): a card's
-    # spoiled attempt comes before its good one. Packets of one batch share received_at.
-    ids = [str(p) for p in InboxPacket.objects.filter(pk__in=list(packet_ids), kind=KIND_PRINT_EVENT).order_by("device_time", "received_at", "id").values_list("id", flat=True)]
+    ids = in_node_order(KIND_PRINT_EVENT, packet_ids)
     if ids:
         apply_events(ids)

@@ -5,12 +5,11 @@ KIA. Runs inside the approval's transaction, so a refusal issues nothing."""
 
 from django.utils.translation import gettext as _
 
-from adminduk.documents import numbers, rendering
+from adminduk.documents import numbers, payloads, rendering
 from adminduk.documents.issuing import DocumentError, issue_document, revoke_document
 from adminduk.documents.models import DocumentKind, IssuedDocument
 from adminduk.population.models import Family, Resident
 
-from . import payloads
 from .choices import Kind, Requirement
 from .errors import CivilError
 

@@ -73,13 +73,13 @@ def _issue(office) -> None:
     def issue(kind, payload, name, **kwargs):
         return services.issue_rendered(kind, payload | {"demo": True, "demo_file": name}, office=office, **kwargs)
 
-    old_kk = issue("kk", payloads.kk_payload(first), "kk-superseded.pdf", number=first.kk_number)
-    issue("kk", payloads.kk_payload(first, issued_on=today), "kk.pdf", supersedes=old_kk)
+    old_kk = issue("kk", payloads.kk(first), "kk-superseded.pdf", number=first.kk_number)
+    issue("kk", payloads.kk(first, issued_on=today), "kk.pdf", supersedes=old_kk)
     children = sorted((m.resident for m in second.members.all()), key=lambda r: r.birth_date, reverse=True)
     youngest, eldest = children[0], children[-1]
-    issue("akta_kelahiran", payloads.akta_kelahiran_payload(youngest, birth_order=1, issued_on=today), "akta-kelahiran.pdf")
-    issue("kia", payloads.kia_payload(youngest, second, issued_on=today), "kia.pdf")
-    death = issue("akta_kematian", payloads.akta_kematian_payload(eldest, died_on=today, place_of_death="Palu", issued_on=today),
+    issue("akta_kelahiran", payloads.akta_kelahiran(youngest, {"birth_order": 1}, office), "akta-kelahiran.pdf")
+    issue("kia", payloads.kia(youngest, second, office)[0], "kia.pdf")
+    death = issue("akta_kematian", payloads.akta_kematian(eldest, {"death_place": "Palu"}, None, office, died_on=today),
                   "akta-kematian-revoked.pdf")
     issuing.revoke_document(death, reason="Demo: dicabut, data kematian keliru")
 

@@ -135,6 +135,11 @@ def parse(token: str) -> tuple[str, bytes, bytes, TokenClaims]:
 def check(token: str, public_key: Ed25519PublicKey) -> TokenClaims:
     """The claims of `token` if `public_key` signed them, else BadToken."""
     _key_id, payload, signature, claims = parse(token)
+    return check_parsed(payload, signature, claims, public_key)
+
+
+def check_parsed(payload: bytes, signature: bytes, claims: TokenClaims, public_key: Ed25519PublicKey) -> TokenClaims:
+    """check() for a token already split by parse()."""
     try:
         public_key.verify(signature, payload)
     except InvalidSignature as exc:

@@ -161,9 +161,30 @@ def reject(application: Application, *, reason: str, actor) -> Application:
 
 
 @transaction.atomic
-def approve(application: Application, *, actor) -> Application:
+def _send_download_links(application: Application, issued: list[dict], *, actor, request) -> str:
+    """A link and PIN per issued document to the applicant's phone on file; returns the last
+    digits of the number they went to ("" when the applicant has no usable number)."""
+    from adminduk.documents import downloads
+    from adminduk.documents.models import IssuedDocument
+    from adminduk.messaging.phones import InvalidPhone
+    from adminduk.population.models import Resident
+
+    applicant = Resident.objects.filter(nik=application.applicant_nik).first()
+    if applicant is None or not applicant.phone or not issued:
+        return ""
+    base = downloads.link_base(request)
+    try:
+        for document in IssuedDocument.objects.filter(pk__in=[d["id"] for d in issued]).select_related("office"):
+            downloads.grant_download(document, phone=applicant.phone, link_base=base, actor=actor, resident=applicant)
+    except InvalidPhone:
+        return ""
+    return applicant.phone[-4:]
+
+
+def approve(application: Application, *, actor, request=None) -> Application:
     """Apply the change to the registry and issue its documents, all in this transaction: any
-    refusal leaves the registry and the application as they were."""
+    refusal leaves the registry and the application as they were. The applicant is sent a
+    download link and PIN for each document (after the commit), on the phone on file."""
     from .effects import apply
 
     _central_only()
@@ -174,6 +195,7 @@ def approve(application: Application, *, actor) -> Application:
         raise CivilError(_("Documents still missing: %(docs)s.") % {"docs": labels}, code="documents_missing")
     rules.check(application.kind, application.data, on=timezone.localdate())
     result = apply(application, actor=actor)
+    result["download_links_to"] = _send_download_links(application, result["documents"], actor=actor, request=request)
     application.status, application.decided_at, application.decided_by = Status.APPROVED, timezone.now(), actor
     application.result, application.missing = result, []
     application.save(update_fields=["status", "decided_at", "decided_by", "result", "missing", "updated_at"])

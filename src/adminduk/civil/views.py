@@ -185,7 +185,7 @@ def request_documents(request, pk):
 def approve(request, pk):
     application = _application(request, pk)
     try:
-        actions.approve(application, actor=request.user)
+        actions.approve(application, actor=request.user, request=request)
     except ValidationError as exc:  # CivilError, or a refusal of population.actions
         return _refused(request, application, exc.messages[0])
     return redirect("civil:detail", pk=application.pk)

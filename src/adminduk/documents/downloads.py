@@ -38,6 +38,18 @@ class Granted:
     message: object  # messaging.Message, or None when sending waits for the commit
 
 
+def link_base(request=None) -> str:
+    """Where download links start: ADMINDUK_PUBLIC_URL, else the address `request` came to."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    path = reverse("documents:download", args=["KEY"]).removesuffix("KEY/")
+    base = settings.ADMINDUK_PUBLIC_URL.rstrip("/")
+    if base:
+        return base + path
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 

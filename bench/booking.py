@@ -7,7 +7,8 @@
 A throwaway PostgreSQL database gets Kota Palu's demo offices and a generated population; a
 gunicorn server with several worker processes serves the real API
 (POST /api/appointments/bookings) to 50 client threads, each with its own operator session
-(a Dinas-wide kecamatan operator, so residents of the whole kota can be booked). The clients
+(a Dinas-wide kecamatan operator, so residents of the whole kota can be booked), with a task
+queue consumer beside it that sends the confirmations, as in production. The clients
 book more residents than the day has places, so the last places are fought over, and 10% of
 the calls re-book a resident already booked. Two office-days, two phases:
 
@@ -74,7 +75,8 @@ def main(argv=None) -> int:
     data_dir = tempfile.mkdtemp(prefix="adminduk-bench-booking-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADMINDUK_") and k != "DATABASE_URL"}
     env |= {"ADMINDUK_MODE": "test", "ADMINDUK_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "adminduk.settings",
-            "ADMINDUK_MESSAGING_BACKEND": "file", "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
+            "ADMINDUK_MESSAGING_BACKEND": "file", "PYTHONPATH": str(ROOT / "src"),
+            "ADMINDUK_HUEY_REAL": "1"}  # a real task queue (SQLite) and consumer, as in production: confirmations leave the request  # fmt: skip
     os.environ.update(env)
     sys.path.insert(0, str(ROOT / "src"))
     database = ThrowawayPostgres(args.database_url).__enter__()
@@ -170,6 +172,8 @@ def run(args, env) -> int:
          "--timeout=60", "adminduk.wsgi:application"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True,
     )  # fmt: skip
+    consumer = subprocess.Popen([PYTHON, "-m", "adminduk", "run_huey", "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                cwd=ROOT, start_new_session=True)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -187,8 +191,9 @@ def run(args, env) -> int:
         paced = drive(args, base, office.code, plans[0], sessions, cookies, pause=(0.5, 1.5))
         closed = drive(args, base, office.code, plans[1], sessions, cookies, pause=None)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
+        for process in (server, consumer):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(30)
         log.close()
     ok_a, figures_a = report("(a) paced", paced, office, plans[0], args.clients)
     ok_b, figures_b = report("(b) closed loop", closed, office, plans[1], args.clients)

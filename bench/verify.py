@@ -72,7 +72,7 @@ def main(argv=None) -> int:
     server = None
     try:
         if args.database_url:
-            from generate import ThrowawayPostgres
+            from _setup import ThrowawayPostgres
 
             database = ThrowawayPostgres(args.database_url).__enter__()
             env["DATABASE_URL"] = database.url

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "adminduk.accounts.sessions.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,9 +208,10 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "adminduk"
 
-# Sessions end after this many seconds without a request (every request renews the cookie).
+# Sessions end after this many seconds without a request (accounts.sessions renews the session
+# and its cookie at most once a minute, instead of a database write on every request).
 SESSION_COOKIE_AGE = int(os.environ.get("ADMINDUK_SESSION_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGIN_URL = "web:login"

@@ -68,7 +68,20 @@ def reminder_text(booking) -> str:
 
 
 def confirm_on_commit(booking, *, rescheduled: bool = False) -> None:
-    transaction.on_commit(lambda: _send(booking, "booking_confirmed", confirmation_text(booking, rescheduled=rescheduled)), robust=True)
+    """After the commit, the confirmation goes to the task queue: a slow SMS gateway never holds
+    up the booking's answer (the queue runs it at once in tests)."""
+    from .tasks import send_confirmation
+
+    transaction.on_commit(lambda: send_confirmation(str(booking.pk), rescheduled), robust=True)
+
+
+def send_confirmation_now(booking_id: str, rescheduled: bool = False):
+    from .models import Booking
+
+    booking = Booking.objects.select_related("resident", "office", "slot__office").filter(pk=booking_id).first()
+    if booking is None:
+        return None
+    return _send(booking, "booking_confirmed", confirmation_text(booking, rescheduled=rescheduled))
 
 
 def offer_another_slot_on_commit(booking, find_offer) -> None:

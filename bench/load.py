@@ -166,6 +166,8 @@ def main(argv=None) -> int:
             "ADMINDUK_MODE": "production", "ADMINDUK_SECRET_KEY": secrets.token_urlsafe(64), "ADMINDUK_INSECURE_COOKIES": "1",
             "ADMINDUK_LOG_LEVEL": "WARNING",
         }
+        # A production central's keys, as the deployment guide makes them (the demo's own stay).
+        subprocess.run([PYTHON, "-m", "adminduk", "central", "keygen"], env=serve_env, check=True, stdout=subprocess.DEVNULL)
         # `adminduk serve` collects and compresses the static files first (once per upgrade).
         command = [PYTHON, "-m", "adminduk", "serve", "--bind", f"127.0.0.1:{port}"]
         if args.workers:

@@ -26,9 +26,11 @@ def test_central_keys(key_dir, settings):
     settings.ROLE = "central"
     assert ids(checks.check_keys()) == {"adminduk.E001"}
     problems = checks.check_keys()
-    assert len(problems) == 2 and all("missing key file" in p.msg for p in problems)
+    assert len(problems) == 3 and all("missing key file" in p.msg for p in problems)
     (key_dir / "totp-sealing.key").write_bytes(b"k")
     (key_dir / "central-x25519.key").write_bytes(b"k")
+    assert [p.msg for p in checks.check_keys()] == [f"missing key file {key_dir / 'documents-ed25519.key'} (it signs the QR codes of the documents the central issues)"]
+    (key_dir / "documents-ed25519.key").write_bytes(b"k")
     assert checks.check_keys() == []
     (key_dir / "central-x25519.key").chmod(0o644)
     assert ids(checks.check_keys()) == {"adminduk.E002"}

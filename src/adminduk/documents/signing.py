@@ -41,7 +41,7 @@ class TokenClaims:
     content_hash: str  # hex
 
 
-def _key_path() -> Path:
+def key_path() -> Path:
     from adminduk.enrollment.sealing import key_dir
 
     return key_dir() / KEY_FILE
@@ -54,22 +54,32 @@ def signing_key() -> Ed25519PrivateKey:
     """This installation's document key. Created on first use on a node (which registers its
     public key at the central through its signed channel) and in demo and test mode; a
     production central is given its key."""
-    path = _key_path()
+    path = key_path()
     cached = _loaded.get(str(path))
     if cached is not None and path.exists():
         return cached
     if not path.exists():
         if settings.MODE not in ("demo", "test") and settings.ROLE != "node":
-            raise ImproperlyConfigured(f"no document signing key at {path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = Ed25519PrivateKey.generate()
-        path.touch(mode=0o600)
-        path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+            raise ImproperlyConfigured(f"no document signing key at {path}; run `adminduk central keygen`")
+        create_signing_key()
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ImproperlyConfigured(f"{path} is not an Ed25519 key")
     _loaded[str(path)] = key
     return key
+
+
+def create_signing_key() -> Path | None:
+    """Create this installation's document key, owner-only, unless it exists (`adminduk central
+    keygen`, and first use on a node or in the demo). Returns its path when it was created."""
+    path = key_path()
+    if path.exists():
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    path.touch(mode=0o600)
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return path
 
 
 def raw_public(key: Ed25519PublicKey) -> bytes:

@@ -23,7 +23,10 @@ def _key_files() -> list[tuple[str, str]]:
     if settings.ROLE == "central":
         from adminduk.enrollment.sealing import PRIVATE_KEY_FILE
 
+        from adminduk.documents.signing import KEY_FILE as DOCUMENT_KEY_FILE
+
         files.append((PRIVATE_KEY_FILE, "opens the packets nodes seal to the central"))
+        files.append((DOCUMENT_KEY_FILE, "signs the QR codes of the documents the central issues"))
     else:
         files.append(("station.key", "signs this node's packets and sync requests"))
     return files

@@ -210,6 +210,11 @@ OTP_TOTP_ISSUER = "adminduk"
 
 # Sessions end after this many seconds without a request (accounts.sessions renews the session
 # and its cookie at most once a minute, instead of a database write on every request).
+# Audit entries are linked into the hash chain right after their commit, at most once in this
+# many seconds per process (the others wait for the next link, or the task that links every
+# minute). Tests link at once.
+ADMINDUK_AUDIT_LINK_INTERVAL = float(os.environ.get("ADMINDUK_AUDIT_LINK_INTERVAL", "0" if MODE == "test" else "1"))
+
 SESSION_COOKIE_AGE = int(os.environ.get("ADMINDUK_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

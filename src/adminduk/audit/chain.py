@@ -6,7 +6,8 @@ as canonical JSON), computed from the row as the database stored it. One chain h
 the position and hash of the last entry, so entries cut off the end are noticed too.
 
 An entry is written with the action it audits (same transaction) and linked right after that
-commits (`link_pending`, a short transaction of its own). Linking is serialized by the database
+commits (`link_pending`, a short transaction of its own; at most one a second per process, see
+link_after_commit). Linking is serialized by the database
 (a write on the head row: a row lock on PostgreSQL, the write lock on SQLite), never by an
 in-process lock, so any number of web processes and task workers keep one chain, and the
 head is never held for the rest of a long transaction that merely audited something.
@@ -18,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connection, transaction
@@ -129,9 +131,23 @@ def link_pending(batch: int = 500) -> int:
     return linked
 
 
+_last_link = 0.0  # when this process last linked (time.monotonic)
+
+
 def link_after_commit() -> None:
-    """on_commit callback of record: link now; if that fails, the next entry's link or the
-    daily check links it (the action the entry audits is committed already)."""
+    """on_commit callback of record: link now, unless this process linked less than
+    ADMINDUK_AUDIT_LINK_INTERVAL seconds ago. Under load that makes one link transaction a
+    second per process, taking every entry written meanwhile, instead of one per request (seven
+    statements and a commit); the next link, or the task that links every minute, takes the
+    entries a quiet process leaves. If linking fails, the next link or the daily check retries
+    (the action the entry audits is committed already)."""
+    global _last_link
+    from django.conf import settings
+
+    now = time.monotonic()
+    if now - _last_link < settings.ADMINDUK_AUDIT_LINK_INTERVAL:
+        return
+    _last_link = now
     try:
         link_pending()
     except DatabaseError:

@@ -1,4 +1,5 @@
-"""Huey tasks of the audit log: the daily verification of its hash chain. The result is kept
+"""Huey tasks of the audit log: linking entries left unlinked, every minute, and the daily
+verification of its hash chain. The result is kept
 (AuditCheck) and the home page of admins and supervisors shows an alert when it failed.
 
 A consumer that starts after the last check went stale (a fresh installation, a node that was
@@ -11,6 +12,14 @@ from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 from .actions import check_chain
 from .models import AuditCheck
 from .queries import CHECK_STALE_AFTER
+
+
+@db_periodic_task(crontab(minute="*"))
+def link_chain() -> int:
+    """Entries a quiet process left unlinked (see chain.link_after_commit)."""
+    from .chain import link_pending
+
+    return link_pending()
 
 
 @db_periodic_task(crontab(hour="2", minute="17"))

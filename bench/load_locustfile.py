@@ -4,7 +4,6 @@ think time. Reads the accounts and the residents to look up from ADMINDUK_LOAD_F
 every response time once all users have started, split into reads (GET) and writes (POST), and
 the logins apart, to ADMINDUK_LOAD_TIMES."""
 
-import base64
 import hashlib
 import hmac
 import itertools

@@ -62,3 +62,37 @@ def test_decisions_are_taken_at_the_central(apply, sample_family, witnesses, set
     settings.ROLE = "node"
     with pytest.raises(actions.CivilError, match="decided at the central"):
         actions.reject(application, reason="x", actor=verifier)
+
+
+def test_the_decision_on_a_counter_application_travels_back_in_the_pull(node, apply, sample_family, witnesses, settings, verifier):
+    from adminduk.sync import changes
+
+    settings.ADMINDUK_SYNC_CHANGE_LAG_SECONDS = -5  # every change is old enough to be sent
+    application = apply("akta_kelahiran", birth_data(sample_family, witnesses), docs=False)
+    assert application.office == node.station.office and application.channel == Channel.COUNTER
+    first = changes.build_changes(node.station, since="")
+    assert [row["id"] for row in first["civil"]] == [str(application.pk)] and first["civil"][0]["status"] == Status.SUBMITTED
+    again = changes.build_changes(node.station, since=first["cursor"])
+    assert again["civil"] == []  # nothing new after the cursor
+    actions.request_documents(application, ["family_card"], note="Foto KK kurang jelas", actor=verifier)
+    later = changes.build_changes(node.station, since=again["cursor"])
+    (row,) = later["civil"]
+    assert row["status"] == Status.NEEDS_DOCUMENTS and row["note_to_applicant"] == "Foto KK kurang jelas" and "family_card" in row["missing"]
+    assert "data" not in row  # the application's data never goes down to a node
+
+
+def test_the_node_keeps_its_own_change_until_the_central_shows_it(apply, sample_family, witnesses, verifier):
+    from adminduk.civil import sync as civil_sync
+
+    application = apply("akta_kelahiran", birth_data(sample_family, witnesses), docs=False)
+    actions.add_document(application, Requirement.BIRTH_LETTER, pdf_bytes(), "lahir.pdf")
+    Application.objects.filter(pk=application.pk).update(event_pending=True)
+    central_before = civil_sync._row(Application.objects.get(pk=application.pk)) | {"missing": ["birth_letter", "family_card"]}
+    assert civil_sync.apply([central_before]) == {}  # the birth letter the node added is not at the central yet
+    assert Application.objects.get(pk=application.pk).event_pending
+    decided = central_before | {"status": Status.REJECTED, "decision_reason": "Data tidak sesuai", "decided_at": "2026-12-03T10:00:00+08:00", "missing": []}
+    other = decided | {"id": "00000000-0000-0000-0000-000000000001"}  # taken elsewhere: not this node's
+    assert civil_sync.apply([decided, other]) == {"civil_applications": 1}
+    local = Application.objects.get(pk=application.pk)
+    assert local.status == Status.REJECTED and local.decision_reason == "Data tidak sesuai" and not local.event_pending
+    assert not Application.objects.filter(pk=other["id"]).exists()

@@ -28,7 +28,8 @@ def phone_of(resident) -> str:
     return resident.phone or ""
 
 
-def _send(booking, kind: str, text: str):
+def send_to_resident(booking, kind: str, text: str):
+    """`text` to the booking's resident, on the phone on file (None when there is none)."""
     phone = phone_of(booking.resident)
     if not phone:
         logger.info("booking %s: no phone number on file for %s, %s not sent", booking.pk, booking.nik, kind)
@@ -67,28 +68,11 @@ def reminder_text(booking) -> str:
         }
 
 
-def confirm_on_commit(booking, *, rescheduled: bool = False) -> None:
-    """After the commit, the confirmation goes to the task queue: a slow SMS gateway never holds
-    up the booking's answer (the queue runs it at once in tests)."""
-    from .tasks import send_confirmation
-
-    transaction.on_commit(lambda: send_confirmation(str(booking.pk), rescheduled), robust=True)
-
-
-def send_confirmation_now(booking_id: str, rescheduled: bool = False):
-    from .models import Booking
-
-    booking = Booking.objects.select_related("resident", "office", "slot__office").filter(pk=booking_id).first()
-    if booking is None:
-        return None
-    return _send(booking, "booking_confirmed", confirmation_text(booking, rescheduled=rescheduled))
-
-
 def offer_another_slot_on_commit(booking, find_offer) -> None:
     """After the commit, tell the resident their slot no longer fits, with the slot that
     `find_offer(booking)` finds then (or none)."""
-    transaction.on_commit(lambda: _send(booking, "booking_over_capacity", offer_text(booking, find_offer(booking))), robust=True)
+    transaction.on_commit(lambda: send_to_resident(booking, "booking_over_capacity", offer_text(booking, find_offer(booking))), robust=True)
 
 
 def send_reminder(booking):
-    return _send(booking, "booking_reminder", reminder_text(booking))
+    return send_to_resident(booking, "booking_reminder", reminder_text(booking))

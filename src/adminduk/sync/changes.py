@@ -38,6 +38,7 @@ from django.utils import timezone
 from adminduk.accounts.models import Certification, OfficeAssignment, Station, User
 from adminduk.accounts.permissions import STAFF_ROLES
 from adminduk.audit.actions import record
+from adminduk.civil import sync as civil_sync
 from adminduk.documents import keys as document_keys
 from adminduk.offices.models import Office
 from adminduk.population.models import FormerArea, Resident
@@ -207,6 +208,7 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     if digest != master_digest:
         data["master"] = snapshot
     printing_sync.add_streams(data, office, since=since, limit=limit, horizon=horizon)
+    civil_sync.add_stream(data, office, since=since, limit=limit, horizon=horizon)  # after printing: both fold into the cursor
     return data
 
 
@@ -226,6 +228,7 @@ def apply_page(page: dict) -> dict:
         counts |= _apply_master(page["master"], state)
         state.master_digest = page["master_digest"]
     counts |= printing_sync.apply(page.get("printing") or {})  # after the master: it names offices
+    counts |= civil_sync.apply(page.get("civil") or [])
     state.cursor = page["cursor"]
     state.save(update_fields=["cursor", "master_digest", "synced_usernames", "updated_at"])
     if any(counts.values()) or "master" in page:

@@ -25,7 +25,10 @@ from .model import KecamatanInput, Limits
 
 # Biometrics not taken (yet): a booking, a check-in, or a request refused before recording.
 NOT_RECORDED = (RequestStatus.BOOKED, RequestStatus.CHECKED_IN, RequestStatus.REJECTED)
+# Service from 16:00 counts as evening service when it runs past 17:00 (a Friday that closes
+# at 16:30 after the prayer break is still a day).
 EVENING_STARTS = dt.time(16)
+EVENING_PAST = dt.time(17)
 WORKING_WEEKDAYS = range(5)
 
 
@@ -106,7 +109,7 @@ def _weekly_hours(regency_code: str) -> dict:
     ).values_list("office_id", "opens", "closes"):
         day, evening = found.get(office_id, (0.0, 0.0))
         start, end = _hours(opens), _hours(closes)
-        cut = _hours(EVENING_STARTS)
+        cut = _hours(EVENING_STARTS) if end > _hours(EVENING_PAST) else 24.0
         day += max(0.0, min(end, cut) - start)
         evening += max(0.0, end - max(start, cut))
         found[office_id] = (day, evening)

@@ -84,7 +84,7 @@ def for_office(office, *, now: dt.datetime | None = None) -> SimulationInputs:
         changes["no_show_rate"] = closed.get(BookingStatus.NO_SHOW, 0) / total
         notes.append(_("No-shows from %(n)d past bookings: %(rate).0f%%.") % {"n": total, "rate": 100 * changes["no_show_rate"]})
     else:
-        notes.append(_("No-shows: the default 15% of bookings."))
+        notes.append(_("No-shows: the default %(rate)d%% of bookings.") % {"rate": round(100 * base.no_show_rate)})
     return SimulationInputs(**{**base.__dict__, **changes, "source": source, "notes": tuple(notes)})
 
 

@@ -1,22 +1,23 @@
 """The planner: where to add recording sets and printers, where to open evenings and how many
 blangko each office needs, to record every wajib KTP by the deadline at least cost.
 
-plan(request) runs the program of solver.py in up to four phases:
-1. fewest recordings left undone at the deadline, at any cost: more than none means some
-   kecamatan cannot make it within the caps whatever the budget (they are named, and get the
-   most the caps allow);
-2. least cost of that: the budget the deadline needs (`required_budget`);
-3. when the budget is smaller: fewest recordings left undone within the budget,
-4. and least cost of that; the shortfall is required_budget - budget.
+plan(request) runs the program of solver.py in up to two solves:
+1. what no budget can do is worked out in closed form: a kecamatan whose wajib KTP exceed what
+   every set its office has room for can record by the deadline, evenings included, cannot make
+   it at any budget (it is named, and gets the most the caps allow);
+2. least cost of everything else: the budget the deadline needs (`required_budget`);
+3. when the budget is smaller: fewest recordings left undone within the budget, then fewest
+   cards late, then cheapest; the shortfall is required_budget - budget.
 Completion dates are computed from the chosen integers, not from the solver's objective."""
 
 import datetime as dt
 import math
+import time
 
 
 from .calendar import WorkingCalendar
 from .model import KecamatanInput, KecamatanPlan, Plan, PlanRequest
-from .solver import Program, Solution
+from .solver import Program, Solution, SolverFailed
 
 TOLERANCE = 0.5  # recordings: the solver's rounding, never a resident
 
@@ -41,26 +42,32 @@ def plan(request: PlanRequest, *, time_limit: float = 50.0) -> Plan:
     if days == 0:
         raise PlanningError(f"there is no working day from {request.start:%Y-%m-%d} to {request.deadline:%Y-%m-%d}")
     program = Program(request, days, time_limit=time_limit)
+    until = time.monotonic() + time_limit
     seconds = 0.0
 
     def run(*args, **kwargs) -> Solution | None:
         nonlocal seconds
-        found = program.solve(*args, **kwargs)
+        found = program.solve(*args, time_limit=until - time.monotonic(), **kwargs)
         if found is not None:
             seconds += found.seconds
         return found
 
     tolerance = TOLERANCE * max(1, len(request.kecamatan) / 100)
-    fewest = run("undone")
-    cheapest = run("cost", max_undone=fewest.undone.sum() + tolerance, max_late=fewest.cards_late.sum() + tolerance) or fewest
+    # 1. What no budget can do (closed form), 2. the least cost of everything else.
+    undone, late = program.least_undone, program.least_late
+    cheapest = run("cost", max_undone=float(undone.sum()) + tolerance, max_late=late + tolerance)
+    if cheapest is None:
+        raise SolverFailed("HiGHS found no plan even at unlimited cost")
     required = _cost(request, days, cheapest)
     chosen, shortfall = cheapest, 0
     if request.budget is not None and required > request.budget:
+        # 3. Within the budget: fewest recordings left undone, then fewest cards late, then
+        # cheapest (one objective with weights far apart).
         shortfall = required - request.budget
-        within = run("undone", budget=request.budget)
-        limits = dict(max_undone=within.undone.sum() + tolerance, max_late=within.cards_late.sum() + tolerance)
-        chosen = run("cost", budget=request.budget, **limits) or within
-    impossible_mask = fewest.undone > TOLERANCE
+        chosen = run("undone", budget=request.budget)
+        if chosen is None:
+            raise SolverFailed("HiGHS found no plan within the budget")
+    impossible_mask = undone > TOLERANCE
     return _result(request, calendar, days, chosen, impossible_mask, required, shortfall, seconds, chosen.mip_gap)
 
 

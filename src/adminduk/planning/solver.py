@@ -79,6 +79,13 @@ class Program:
         ub_y = np.maximum(0, limits.max_printers - p)
         ub_yd = max(0, limits.max_dinas_printers - request.dinas_printers)
         self.evening_cost = np.where(ev, 0.0, costs.evening_for(T) / JUTA)
+        # What no budget can buy, in closed form (each kecamatan's recording is independent of
+        # the others; printing shares only the Dinas's printers): every set the office has room
+        # for, working evenings, and every printer.
+        most_recorded = c * (1 + f) * (T * s + Tn * ub_x)
+        self.least_undone = np.maximum(0.0, R - most_recorded)
+        overflow = np.maximum(0.0, R - self.least_undone - P * (T * p + Tn * ub_y))
+        self.least_late = max(0.0, float(overflow.sum()) - P * (T * request.dinas_printers + Tn * ub_yd))
 
         X, Y, V, Q, D, U, W = (np.arange(n) + k * n for k in range(7))
         YD = 7 * n
@@ -91,7 +98,7 @@ class Program:
         h.setOptionValue("output_flag", False)
         h.setOptionValue("time_limit", float(time_limit))
         h.setOptionValue("mip_rel_gap", MIP_REL_GAP)
-        h.setOptionValue("mip_abs_gap", _price_step(request, T) / JUTA - 2 * DINAS_CARDS_PENALTY)
+        self.price_step = _price_step(request, T) / JUTA - 2 * DINAS_CARDS_PENALTY
         h.setOptionValue("random_seed", 1)
         h.addVars(num_cols, lower, upper)
         integer = np.concatenate([X, Y, V, [YD]]).astype(np.int32)
@@ -142,11 +149,22 @@ class Program:
         return cost
 
     def solve(
-        self, objective: str, *, budget: float | None = None, max_undone: float | None = None, max_late: float | None = None
+        self,
+        objective: str,
+        *,
+        budget: float | None = None,
+        max_undone: float | None = None,
+        max_late: float | None = None,
+        time_limit: float | None = None,
     ) -> Solution | None:
-        """None when infeasible."""
+        """None when infeasible. Past the time limit, the best plan found so far (its gap says
+        how far from the best possible it may be)."""
         h = self.h
+        if time_limit is not None:
+            h.setOptionValue("time_limit", max(1.0, float(time_limit)))
         cost = self._objective(objective)
+        # A cost plan is optimal within one price step; an "undone" plan only by the relative gap.
+        h.setOptionValue("mip_abs_gap", self.price_step if objective == "cost" else 1e-6)
         h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
         h.changeRowBounds(self.budget_row, -INF, INF if budget is None else budget / JUTA)
         h.changeRowBounds(self.undone_row, -INF, INF if max_undone is None else max_undone)

@@ -45,8 +45,11 @@ def test_at_380_a_day_each_the_kota_needs_about_190_working_days(palembang):
     assert last.kode == ILIR_TIMUR_II
     itii_days = WorkingCalendar(START).until(last.completion_date)
     assert itii_days == -(-(138_000 - 3335) // 570)
-    # A deadline after every current completion date needs nothing.
-    assert plan.feasible and plan.cost == 0 or all(k.add_sets == 0 for k in plan.kecamatan)
+    # A deadline after every current completion date needs no set, only printers for the cards
+    # (Ilir Timur II has the only one, and the Dinas none here).
+    assert plan.feasible
+    assert all(k.add_sets == 0 and not k.open_evening for k in plan.kecamatan)
+    assert plan.cost == Costs().printer * (sum(k.add_printers for k in plan.kecamatan) + plan.add_dinas_printers)
 
 
 def test_a_sooner_deadline_adds_sets_first_where_the_most_remain(palembang):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .model import Costs, Limits
-from .text import AmountError, parse_rupiah
+from .text import ValueProblem, parse_rupiah
 
 
 class RupiahField(forms.CharField):
@@ -15,7 +15,7 @@ class RupiahField(forms.CharField):
             return None
         try:
             return parse_rupiah(value, str(self.label))
-        except AmountError:
+        except ValueProblem:
             raise forms.ValidationError(_("Enter an amount in rupiah, e.g. 2000000000 or 2.000.000.000.")) from None
 
 

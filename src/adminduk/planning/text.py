@@ -6,7 +6,7 @@ import re
 from .model import Plan
 
 
-class AmountError(ValueError):
+class ValueProblem(ValueError):
     pass
 
 
@@ -14,22 +14,22 @@ def parse_rupiah(text: str, what: str = "amount") -> int:
     """'2000000000', '2.000.000.000', 'Rp 2.000.000.000' or '2_000_000_000' -> 2000000000."""
     cleaned = re.sub(r"^rp\.?\s*", "", (text or "").strip().lower()).replace(".", "").replace("_", "").replace(",", "")
     if cleaned.startswith("-") and cleaned[1:].isdigit():
-        raise AmountError(f"{what}: {text} is negative")
+        raise ValueProblem(f"{what}: {text} is negative")
     if not cleaned.isdigit():
-        raise AmountError(f"{what}: {text!r} is not an amount in rupiah (e.g. 2000000000 or 2.000.000.000)")
+        raise ValueProblem(f"{what}: {text!r} is not an amount in rupiah (e.g. 2000000000 or 2.000.000.000)")
     value = int(cleaned)
     if value > 10**16:
-        raise AmountError(f"{what}: {text} is too large")
+        raise ValueProblem(f"{what}: {text} is too large")
     return value
 
 
 def parse_date(text: str, what: str) -> dt.date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", (text or "").strip()):
-        raise AmountError(f"{what}: {text!r} is not a date like 2027-06-30 (YYYY-MM-DD)")
+        raise ValueProblem(f"{what}: {text!r} is not a date like 2027-06-30 (YYYY-MM-DD)")
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise AmountError(f"{what}: {text} is not a real date") from None
+        raise ValueProblem(f"{what}: {text} is not a real date") from None
 
 
 def rupiah(amount: int) -> str:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from adminduk.planning import csvinput, planner
 from adminduk.planning.model import Costs, Limits, PlanRequest
 from adminduk.planning.solver import SolverFailed
-from adminduk.planning.text import AmountError, parse_date, parse_rupiah, plan_lines
+from adminduk.planning.text import ValueProblem, parse_date, parse_rupiah, plan_lines
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         try:
             request = self._request(options)
             result = planner.plan(request)
-        except (csvinput.InputError, AmountError, planner.PlanningError, SolverFailed) as exc:
+        except (csvinput.InputError, ValueProblem, planner.PlanningError, SolverFailed) as exc:
             raise CommandError(str(exc)) from None
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
@@ -49,9 +49,9 @@ class Command(BaseCommand):
         deadline = parse_date(options["deadline"], "--deadline")
         start = parse_date(options["start"], "--start") if options["start"] else today
         if deadline < today:
-            raise AmountError(f"--deadline: {deadline} is in the past (today is {today})")
+            raise ValueProblem(f"--deadline: {deadline} is in the past (today is {today})")
         if deadline < start:
-            raise AmountError(f"--deadline: {deadline} is before --start {start}")
+            raise ValueProblem(f"--deadline: {deadline} is before --start {start}")
         budget = parse_rupiah(options["budget"], "--budget") if options["budget"] is not None else None
         counts = {name: _count(options[name], "--" + name.replace("_", "-")) for name in ("dinas_printers", "max_sets", "max_printers", "lead_days")}
         limits = dataclasses.replace(Limits(), max_sets=counts["max_sets"], max_printers=counts["max_printers"], lead_days=counts["lead_days"])
@@ -66,8 +66,8 @@ class Command(BaseCommand):
 
 def _count(text: str, what: str) -> int:
     if not str(text).isdigit():
-        raise AmountError(f"{what}: {text!r} is not a whole number of 0 or more")
+        raise ValueProblem(f"{what}: {text!r} is not a whole number of 0 or more")
     value = int(text)
     if value > 1000:
-        raise AmountError(f"{what}: {text} is too large")
+        raise ValueProblem(f"{what}: {text} is too large")
     return value

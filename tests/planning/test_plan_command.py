@@ -47,6 +47,24 @@ def test_the_table_names_each_kecamatan_and_the_cost():
     assert "working days" in text and "HiGHS" in text
 
 
+def test_evening_service_priced_for_the_whole_period():
+    rows = "kode,nama,wajib_ktp,recorded,sets,printers,per_set_per_day\n72.71.01,Palu Timur,30000,0,2,5,100\n"
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
+        f.write(rows)
+    start = dt.date(2030, 1, 7)
+    from adminduk.planning.calendar import WorkingCalendar
+
+    deadline = WorkingCalendar(start).nth(100).isoformat()
+    args = ["--input", f.name, "--start", start.isoformat(), "--deadline", deadline, "--json"]
+    cheap = json.loads(run_command(*args, "--evening-cost-period", "10.000.000"))
+    assert cheap["kecamatan"][0]["evening"] is True and cheap["cost"] == 10_000_000
+    dear = json.loads(run_command(*args, "--evening-cost-period", "1.000.000.000"))
+    assert dear["kecamatan"][0]["evening"] is False and dear["cost"] == 150_000_000
+    Path(f.name).unlink()
+
+
 def test_a_small_budget_says_how_much_is_missing():
     text = run_command("--input", str(PALEMBANG), "--deadline", FUTURE, "--budget", "Rp 100.000.000")
     assert "short; the budget would need to be Rp " in text

@@ -31,6 +31,11 @@ class PlanForm(forms.Form):
     set_cost = RupiahField(label=gettext_lazy("A recording set (Rp)"))
     printer_cost = RupiahField(label=gettext_lazy("A card printer (Rp)"))
     evening_cost = RupiahField(label=gettext_lazy("An evening shift per office and day (Rp)"))
+    evening_cost_period = RupiahField(
+        label=gettext_lazy("Or evening service for the whole period, per office (Rp)"),
+        required=False,
+        help_text=gettext_lazy("Filled in: used instead of the price per day."),
+    )
     max_sets = forms.IntegerField(label=gettext_lazy("Recording sets an office has room for"), min_value=1, max_value=50)
     max_printers = forms.IntegerField(label=gettext_lazy("Printers per kecamatan office"), min_value=0, max_value=20)
     lead_days = forms.IntegerField(label=gettext_lazy("Working days until new equipment is in service"), min_value=0, max_value=250)
@@ -49,6 +54,7 @@ class PlanForm(forms.Form):
             "set_cost": costs.recording_set,
             "printer_cost": costs.printer,
             "evening_cost": costs.evening_per_day,
+            "evening_cost_period": "",
             "max_sets": limits.max_sets,
             "max_printers": limits.max_printers,
             "lead_days": limits.lead_days,

@@ -44,7 +44,7 @@ def planner(request):
         status = 400
         data = None
     else:
-        data = form.cleaned_data if form.is_bound else {**initial, "budget": None}
+        data = form.cleaned_data if form.is_bound else {**initial, "budget": None, "evening_cost_period": None}
     if data is not None:
         registry = inputs.from_registry(regency.code, data["start"], until=data["deadline"])
         plan_request = PlanRequest(
@@ -52,7 +52,12 @@ def planner(request):
             start=data["start"],
             deadline=data["deadline"],
             budget=data["budget"],
-            costs=Costs(recording_set=data["set_cost"], printer=data["printer_cost"], evening_per_day=data["evening_cost"]),
+            costs=Costs(
+                recording_set=data["set_cost"],
+                printer=data["printer_cost"],
+                evening_per_day=data["evening_cost"],
+                evening_per_period=data["evening_cost_period"],
+            ),
             limits=dataclasses.replace(
                 Limits(), max_sets=data["max_sets"], max_printers=data["max_printers"], lead_days=data["lead_days"],
                 evening_share=registry.evening_share,

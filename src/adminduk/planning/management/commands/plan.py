@@ -32,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--set-cost", default=str(Costs.recording_set), metavar="RP")
         parser.add_argument("--printer-cost", default=str(Costs.printer), metavar="RP")
         parser.add_argument("--evening-cost", default=str(Costs.evening_per_day), metavar="RP", help="an evening shift, per office and working day")
+        parser.add_argument("--evening-cost-period", metavar="RP", help="evening service for the whole period, per office (instead of per day)")
 
     def handle(self, *args, **options):
         try:
@@ -59,6 +60,9 @@ class Command(BaseCommand):
             recording_set=parse_rupiah(options["set_cost"], "--set-cost"),
             printer=parse_rupiah(options["printer_cost"], "--printer-cost"),
             evening_per_day=parse_rupiah(options["evening_cost"], "--evening-cost"),
+            evening_per_period=(
+                parse_rupiah(options["evening_cost_period"], "--evening-cost-period") if options["evening_cost_period"] is not None else None
+            ),
         )
         rows = csvinput.read_csv_file(options["input"])
         return PlanRequest(rows, start, deadline, budget=budget, costs=costs, limits=limits, dinas_printers=counts["dinas_printers"])

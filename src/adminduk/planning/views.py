@@ -75,6 +75,8 @@ def planner(request):
             context["plan"] = plan
             context["rows"] = list(zip(registry.kecamatan, plan.kecamatan))
             context["cards_late"] = sum(k.cards_late for k in plan.kecamatan)
+            context["evening_percent"] = round(100 * plan.limits.evening_share)
+            context["spoilage_percent"] = round(100 * plan.limits.spoilage)
             context["registry"] = registry
     context.update(_simulation(request, regency))
     if context.get("simulation_error"):

@@ -75,16 +75,16 @@ def test_a_small_budget_says_how_much_is_missing():
 @pytest.mark.parametrize(
     ("content", "says"),
     [
-        ("kode,nama,wajib_ktp,recorded,sets,printers\n16.71.01,A,10,1,1,0\n", "line 1 (header): missing column per_set_per_day"),
-        (f"{HEADER}\n16.71.01,A,100,5,-1,0,190\n", "line 2, column sets: -1 is negative"),
-        (f"{HEADER}\n16.71.01,A,100,5,1,0,190\n16.71.02,B,banyak,5,1,0,190\n", "line 3, column wajib_ktp: 'banyak' is not a whole number"),
-        (f"{HEADER}\n16.71.01,A,100,500,1,0,190\n", "line 2, column recorded: 500 recorded is more than 100 wajib KTP"),
-        (f"{HEADER}\n16.71.01,A,100,5,1,0,0\n", "line 2, column per_set_per_day: must be more than 0"),
-        (f"{HEADER}\n16.71.01,A,100,5,1,0,cepat\n", "line 2, column per_set_per_day: 'cepat' is not a number"),
-        (f"{HEADER}\n1671,A,100,5,1,0,190\n", "line 2, column kode: '1671' is not a kecamatan code"),
-        (f"{HEADER}\n16.71.01,A,100,5,1,0,190\n16.71.01,B,100,5,1,0,190\n", "line 3, column kode: 16.71.01 is already on line 2"),
-        (f"{HEADER}\n16.71.01,A,100,5,1,0\n", "line 2: 6 values for 7 columns"),
-        (f"{HEADER},evening\n16.71.01,A,100,5,1,0,190,ya\n", "line 2, column evening: 'ya' must be 1"),
+        ("kode,nama,wajib_ktp,recorded,sets,printers\n16.71.01,A,10,1,1,0\n", "row 1 (header): missing column per_set_per_day"),
+        (f"{HEADER}\n16.71.01,A,100,5,-1,0,190\n", "row 2, column sets: -1 is negative"),
+        (f"{HEADER}\n16.71.01,A,100,5,1,0,190\n16.71.02,B,banyak,5,1,0,190\n", "row 3, column wajib_ktp: 'banyak' is not a whole number"),
+        (f"{HEADER}\n16.71.01,A,100,500,1,0,190\n", "row 2, column recorded: 500 recorded is more than 100 wajib KTP"),
+        (f"{HEADER}\n16.71.01,A,100,5,1,0,0\n", "row 2, column per_set_per_day: must be more than 0"),
+        (f"{HEADER}\n16.71.01,A,100,5,1,0,cepat\n", "row 2, column per_set_per_day: 'cepat' is not a number"),
+        (f"{HEADER}\n1671,A,100,5,1,0,190\n", "row 2, column kode: '1671' is not a kecamatan code"),
+        (f"{HEADER}\n16.71.01,A,100,5,1,0,190\n16.71.01,B,100,5,1,0,190\n", "row 3, column kode: 16.71.01 is already on row 2"),
+        (f"{HEADER}\n16.71.01,A,100,5,1,0\n", "row 2: 6 values for 7 columns"),
+        (f"{HEADER},evening\n16.71.01,A,100,5,1,0,190,ya\n", "row 2, column evening: 'ya' must be 1"),
         (f"{HEADER}\n", "no kecamatan after the header line"),
         ("", "empty file"),
     ],
@@ -133,7 +133,7 @@ def test_as_a_process_bad_input_is_one_line_and_needs_no_configuration(tmp_path)
     assert result.returncode != 0
     assert TRACEBACK not in result.stdout + result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "line 2, column sets: -1 is negative" in lines[0], result.stderr
+    assert len(lines) == 1 and "row 2, column sets: -1 is negative" in lines[0], result.stderr
     good = subprocess.run(
         [*adminduk_script(), "plan", "--input", str(PALEMBANG), "--deadline", FUTURE, "--json"],
         cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=120,

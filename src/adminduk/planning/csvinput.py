@@ -2,7 +2,7 @@
 
 Columns (header row, any order): kode,nama,wajib_ktp,recorded,sets,printers,per_set_per_day;
 optionally `evening` (1 where the office already serves evenings; per_set_per_day then
-includes the evening). Every problem is one InputError naming the line and the column."""
+includes the evening). Every problem is one InputError naming the row (as a spreadsheet numbers it: the header is row 1) and the column."""
 
 import csv
 import io
@@ -54,22 +54,22 @@ def parse_csv(data: bytes, name: str = "input") -> list[KecamatanInput]:
         columns = [cell.strip().lower() for cell in header]
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
-            raise InputError(f"{name} line 1 (header): missing column {', '.join(missing)}")
+            raise InputError(f"{name} row 1 (header): missing column {', '.join(missing)}")
         duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
         if duplicated:
-            raise InputError(f"{name} line 1 (header): column {', '.join(duplicated)} appears twice")
+            raise InputError(f"{name} row 1 (header): column {', '.join(duplicated)} appears twice")
         rows, seen = [], {}
         for cells in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != len(columns):
-                raise InputError(f"{name} line {line}: {len(cells)} values for {len(columns)} columns")
+                raise InputError(f"{name} row {line}: {len(cells)} values for {len(columns)} columns")
             rows.append(_row(name, line, dict(zip(columns, (c.strip() for c in cells))), seen))
             if len(rows) > MAX_ROWS:
                 raise InputError(f"{name}: more than {MAX_ROWS} kecamatan")
     except csv.Error as exc:
-        raise InputError(f"{name} line {reader.line_num}: not valid CSV ({exc})") from None
+        raise InputError(f"{name} row {reader.line_num}: not valid CSV ({exc})") from None
     if not rows:
         raise InputError(f"{name}: no kecamatan after the header line")
     return rows
@@ -77,13 +77,13 @@ def parse_csv(data: bytes, name: str = "input") -> list[KecamatanInput]:
 
 def _row(name: str, line: int, values: dict, seen: dict) -> KecamatanInput:
     def where(column: str) -> str:
-        return f"{name} line {line}, column {column}"
+        return f"{name} row {line}, column {column}"
 
     kode = values["kode"]
     if not KODE.match(kode):
         raise InputError(f"{where('kode')}: {kode!r} is not a kecamatan code like 16.71.06")
     if kode in seen:
-        raise InputError(f"{where('kode')}: {kode} is already on line {seen[kode]}")
+        raise InputError(f"{where('kode')}: {kode} is already on row {seen[kode]}")
     seen[kode] = line
     if not values["nama"]:
         raise InputError(f"{where('nama')}: empty")

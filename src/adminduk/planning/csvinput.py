@@ -2,7 +2,8 @@
 
 Columns (header row, any order): kode,nama,wajib_ktp,recorded,sets,printers,per_set_per_day;
 optionally `evening` (1 where the office already serves evenings; per_set_per_day then
-includes the evening). Every problem is one InputError naming the row (as a spreadsheet numbers it: the header is row 1) and the column."""
+includes the evening). Every problem is one InputError naming the row (as a spreadsheet
+numbers it: the header is row 1) and the column."""
 
 import csv
 import io

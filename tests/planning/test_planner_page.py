@@ -81,6 +81,12 @@ def test_everyone_else_is_refused(kota, as_user, role, offices, certified):
     assert reverse("planning:planner") not in client.get(reverse("web:home")).content.decode()
 
 
+def test_a_node_has_no_planner(kota, as_user, settings):
+    client = as_user("dinas_admin")
+    settings.ROLE = "node"
+    assert client.get(URL).status_code == 404
+
+
 def test_not_logged_in_goes_to_the_login(client, kota):
     response = client.get(URL)
     assert response.status_code == 302 and "login" in response["Location"]

@@ -4,7 +4,9 @@ office. Thin: the work is in inputs, planner, simulation_inputs and simulation."
 
 import dataclasses
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +30,9 @@ SIMULATED_DAYS = 30
 @staff_view(Permission.PLAN)
 @require_GET
 def planner(request):
+    if settings.ROLE == "node":
+        # The registry and every office's equipment are at the central; a node holds one office.
+        raise Http404(_("The planner is served by the Dinas, not by an office's node."))
     scope = scope_of(request.user)
     if not scope.is_kota_wide:
         raise PermissionDenied("the planner is for staff of the Dinas (the whole kab/kota)")

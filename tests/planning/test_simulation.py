@@ -98,3 +98,18 @@ def test_the_queue_records_become_the_inputs(office):
     assert any("real waits p50 10" in note for note in inputs.notes)
     slower = simulation.simulate(inputs, evening=False, days=5)
     assert slower.served > 0
+
+
+@pytest.mark.django_db
+def test_the_demo_queue_history_feeds_the_simulation(office):
+    from adminduk.queueing.demo import ensure_demo_counters, seed_past_days
+
+    ensure_demo_counters(office)
+    made = seed_past_days(office, days=3, per_day=40)
+    assert made == 120
+    assert seed_past_days(office, days=3, per_day=40) == 120  # three earlier days; never the same day twice
+    assert Ticket.objects.filter(office=office).values("day", "number").distinct().count() == 240
+    inputs = simulation_inputs.for_office(office)
+    assert inputs.source == "queue"
+    assert 4 <= inputs.service_mean_minutes <= 9
+    assert sum(inputs.walk_in_per_hour.values()) == pytest.approx(40, abs=1)

@@ -173,3 +173,11 @@ def test_the_json_has_exactly_the_documented_keys(palembang):
 def test_a_deadline_before_the_start_is_refused(palembang):
     with pytest.raises(planner.PlanningError, match="before the start"):
         planner.plan(PlanRequest(palembang, START, START - dt.timedelta(days=1)))
+
+
+def test_a_budget_for_a_few_sets_sends_them_where_the_most_remain(palembang):
+    # Room for four sets' worth of money (no printers bought: the cards come later).
+    plan = planner.plan(PlanRequest(palembang, START, working_day(48), budget=4 * Costs().recording_set))
+    assert not plan.feasible and plan.cost <= plan.budget
+    given = {k.kode: k.add_sets for k in plan.kecamatan if k.add_sets}
+    assert given == {ILIR_TIMUR_II: 4}

@@ -71,6 +71,7 @@ class Program:
         s = np.array([k.sets for k in kec], dtype=float)
         p = np.array([k.printers for k in kec], dtype=float)
         R = np.array([k.remaining for k in kec], dtype=float)
+        self.remaining = R
         self.remaining_total = R.sum()
         ev = np.array([k.evening for k in kec], dtype=bool)
         # The day rate: where the office already serves evenings, per_set_per_day includes them.
@@ -143,7 +144,9 @@ class Program:
             cost[self.cost_columns] = self.cost_values
             cost[self.cols["d"]] = DINAS_CARDS_PENALTY / max(1.0, float(self.remaining_total))
         else:  # "undone": fewest recordings left undone, then fewest cards late, then cheap
-            cost[self.cols["u"]] = 1.0
+            # Where more remain, a recording left undone weighs a little more: among plans that
+            # leave as many undone, sets go first where the most wajib KTP are waiting.
+            cost[self.cols["u"]] = 1.0 + 1e-3 * self.remaining / max(1.0, float(self.remaining.max(initial=0)))
             cost[self.cols["w"]] = 1e-3
             cost[self.cost_columns] = self.cost_values * 1e-6
         return cost

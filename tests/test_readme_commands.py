@@ -155,6 +155,9 @@ CASES = {
     "adminduk queue add-counter --office CODE --name NAME --services SERVICES": (
         ["queue", "add-counter", "--office", "palu-mantikulore", "--name", "Loket 9", "--services", "pengambilan,kk_akta"], {}, "ok",
     ),
+    "adminduk plan --input FILE.csv --deadline YYYY-MM-DD": (
+        ["plan", "--input", str(REPO / "src" / "adminduk" / "planning" / "data" / "palembang-2011.csv"), "--deadline", "2030-12-31"], {}, "ok",
+    ),
     "adminduk portal residents": (["portal", "residents"], {}, "ok"),
     # No code was asked for on the sign-in page: refused with one line.
     "adminduk portal code NIK": (["portal", "code", NIK], {}, "refused"),

@@ -21,7 +21,7 @@ import tempfile
 from adminduk.core.envfile import ConfigurationProblem, apply_env_file
 
 # Commands that need neither a database nor a secret key: they run with no configuration at all.
-STANDALONE_COMMANDS = {"nik", "verify"}
+STANDALONE_COMMANDS = {"nik", "verify", "plan"}
 
 
 def _configure(argv: list[str]) -> None:

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "adminduk.portal",
     "adminduk.appointments",
     "adminduk.queueing",
+    "adminduk.planning",
     "adminduk.web",
     "adminduk.ops",
 ]

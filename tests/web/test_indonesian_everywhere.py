@@ -178,6 +178,7 @@ def operator_pages(data) -> list[tuple[str, str]]:
         ("operator", reverse("enrollment:session", args=[data["session"].pk])),
         ("supervisor", reverse("processing:case_list")),
         ("supervisor", reverse("sync:central_overview")),
+        ("supervisor", reverse("planning:planner")),
         ("operator", "/halaman-yang-tidak-ada/"),
         ("operator", reverse("web:resident_export")),  # 403 for an operator
     ]

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     RUN_QUEUE = "run_queue"  # issue queue tickets, call them at a counter, see the day's figures
     INVITE = "invite"  # invite an RT's unrecorded residents for recording
     BOOK = "book"  # book, move and cancel appointments on a resident's behalf
+    PLAN = "plan"  # the kab/kota's equipment and deadline planner (aggregate figures only)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -46,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_ACCOUNTS,
             Permission.MANAGE_OFFICES,
             Permission.MANAGE_STATIONS,
+            Permission.PLAN,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -59,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.RUN_QUEUE,
             Permission.INVITE,
             Permission.BOOK,
+            Permission.PLAN,
         }
     ),
     Role.KECAMATAN_OPERATOR: frozenset(

@@ -73,9 +73,12 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
     ensure_demo_accounts()
     seed_printing()
     seed_documents()
-    from adminduk.queueing.demo import ensure_demo_counters
+    from adminduk.queueing.demo import ensure_demo_counters, seed_past_days
 
-    ensure_demo_counters(Office.objects.get(code="palu-mantikulore"))
+    mantikulore = Office.objects.get(code="palu-mantikulore")
+    ensure_demo_counters(mantikulore)
+    # Past days of the walk-in queue: the planner's queue simulation starts from them.
+    seed_past_days(mantikulore)
     from adminduk.appointments.demo import seed_demo_bookings
 
     booked = seed_demo_bookings()

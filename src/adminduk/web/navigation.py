@@ -18,6 +18,7 @@ class NavItem:
     url_name: str
     permission: Permission | None  # None: any verified staff member
     roles: tuple[str, ...] = ("central", "node")  # installations that have the page
+    kota_wide: bool = False  # only for staff of the Dinas (the whole kab/kota)
 
 
 MENU = [
@@ -32,6 +33,7 @@ MENU = [
     NavItem(_("Print quotas"), "printing:quotas", Permission.MANAGE_OFFICES, ("central",)),
     NavItem(_("Queue"), "queueing:desk", Permission.RUN_QUEUE),
     NavItem(_("RT invitations"), "queueing:invite", Permission.INVITE),
+    NavItem(_("Planner"), "planning:planner", Permission.PLAN, ("central",), kota_wide=True),
     NavItem(_("Export residents"), "web:resident_export", Permission.EXPORT),
     NavItem(_("Audit log"), "audit:log", Permission.READ_AUDIT),
     NavItem(_("Offices' sync"), "sync:central_overview", Permission.READ_AUDIT, ("central",)),
@@ -47,7 +49,9 @@ def menu_for(request) -> list[dict]:
     return [
         {"label": item.label, "url": reverse(item.url_name), "current": item.url_name == current}
         for item in MENU
-        if settings.ROLE in item.roles and (item.permission is None or _may_open(user, item.permission))
+        if settings.ROLE in item.roles
+        and (item.permission is None or _may_open(user, item.permission))
+        and (not item.kota_wide or scoping.scope_of(user).is_kota_wide)
     ]
 
 

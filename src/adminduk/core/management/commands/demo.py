@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from adminduk.core import demo
 from adminduk.core.envfile import ENV_FILE_NAME, write_env_file
 from adminduk.core.processes import sigterm_as_keyboard_interrupt, start_child, stop_children
+from adminduk.planning import demo as planning_demo
 
 
 def start_task_consumer() -> subprocess.Popen:
@@ -82,6 +83,7 @@ class Command(BaseCommand):
         lines += ["", "  NIKs to search (Mantikulore): " + ", ".join(demo.sample_niks()), ""]
         lines += demo.portal_lines(base)
         lines += demo.civil_lines()
+        lines += planning_demo.demo_lines(base)
         node = None
         if not no_node:
             from adminduk.sync import demo as node_demo

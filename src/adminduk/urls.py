@@ -18,6 +18,7 @@ urlpatterns = [
     path("antrian/", include("adminduk.queueing.urls")),
     path("portal/", include("adminduk.portal.urls")),
     path("janji-temu/", include("adminduk.appointments.urls")),
+    path("laporan/", include("adminduk.reports.urls")),
     path("", include("adminduk.ops.urls")),
     path("", include("adminduk.web.urls")),
 ]

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     RUN_QUEUE = "run_queue"  # issue queue tickets, call them at a counter, see the day's figures
     INVITE = "invite"  # invite an RT's unrecorded residents for recording
     BOOK = "book"  # book, move and cancel appointments on a resident's behalf
+    VIEW_REPORTS = "view_reports"  # dashboards, forecasts and their exports (figures, no personal data)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -46,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_ACCOUNTS,
             Permission.MANAGE_OFFICES,
             Permission.MANAGE_STATIONS,
+            Permission.VIEW_REPORTS,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -59,10 +61,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.RUN_QUEUE,
             Permission.INVITE,
             Permission.BOOK,
+            Permission.VIEW_REPORTS,
         }
     ),
     Role.KECAMATAN_OPERATOR: frozenset(
-        {Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.EDIT_RESIDENT, Permission.RECORD, Permission.RUN_QUEUE, Permission.BOOK}
+        {Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.EDIT_RESIDENT, Permission.RECORD, Permission.RUN_QUEUE, Permission.BOOK, Permission.VIEW_REPORTS}
     ),
     Role.PRINT_OPERATOR: frozenset({Permission.PRINT}),
     Role.VERIFIER: frozenset({Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.APPROVE}),

@@ -120,7 +120,7 @@ def backlog_table(f: Filters, *, today: dt.date | None = None) -> Table:
     today = today or timezone.localdate()
     table = Table(
         "tunggakan", _("Backlog by status and age"),
-        [_("Status"), _("SIAK status"), _("Open requests")] + [_("%(days)s days") % {"days": label} for _a, _b, label in AGE_BUCKETS],
+        [_("Status"), _("SIAK status name"), _("Open requests")] + [_("%(days)s days") % {"days": label} for _a, _b, label in AGE_BUCKETS],
         empty=_("No open e-KTP request in this area."),
         note=_("Age: days since the request reached its current status."),
     )

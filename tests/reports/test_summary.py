@@ -128,3 +128,17 @@ def test_the_command_rebuilds_and_refreshes(population, capsys):
     call_command("reports", "refresh", "--lag", "0")
     assert "Summary refreshed" in capsys.readouterr().out
     assert SummaryState.objects.get().rebuilt_at is not None
+
+
+def test_the_rebuild_stores_the_same_fact_as_the_row_by_row_computation(population, make_resident, make_office):
+    """On PostgreSQL the rebuild is one SQL pass (reports.bulk): every fact must equal
+    summary.facts_for, a 29 February birthday and a foreigner without KITAP included."""
+    leap = make_resident(full_name="ANAK KABISAT", birth_date="2012-02-29")
+    foreigner = make_resident(full_name="JOHN SMITH", citizenship="WNA", passport_number="X1234567")
+    advance(adults(kecamatan="72.71.08")[0], make_office("72.71.08"), S.PRINT_READY)
+    summary.rebuild()
+    today = timezone.localdate()
+    stored = {f.resident_id: summary.Fact(f.kelurahan_id, f.kecamatan_code, f.wajib_from, f.counted, f.status, f.since) for f in ResidentFact.objects.all()}
+    assert stored == summary.facts_for(Resident.objects.values_list("pk", flat=True), today)
+    assert stored[leap.pk].wajib_from == dt.date(2029, 3, 1)
+    assert stored[foreigner.pk].wajib_from is None

@@ -38,11 +38,11 @@ INSERT INTO population_resident (id, nik, full_name, birth_place, birth_date, se
   occupation, education, citizenship, passport_number, kitap_number, father_name, mother_name, kelurahan_id, rw, rt,
   address, phone, life_status, created_at, updated_at)
 SELECT gen_random_uuid(), '7271' || lpad(i::text, 12, '0'), 'WARGA BENCH ' || i, 'PALU',
-  date '1945-01-01' + ((i * 7919) %% 29200), CASE WHEN i %% 2 = 0 THEN 'L' ELSE 'P' END, 'O+', 'islam',
+  date '1945-01-01' + ((i * 7919) %% 29200)::int, CASE WHEN i %% 2 = 0 THEN 'L' ELSE 'P' END, 'O+', 'islam',
   CASE WHEN i %% 3 = 0 THEN 'kawin' ELSE 'belum_kawin' END, 'karyawan_swasta', 'slta', 'WNI', '', '', '', '',
-  (%(kelurahan)s::text[])[1 + (i * 31) %% %(n_kelurahan)s], lpad((1 + i %% 9)::text, 3, '0'), lpad((1 + i %% 12)::text, 3, '0'),
+  (%(kelurahan)s::text[])[(1 + (i * 31) %% %(n_kelurahan)s)::int], lpad((1 + i %% 9)::text, 3, '0'), lpad((1 + i %% 12)::text, 3, '0'),
   'JL. BENCH ' || i, '', CASE WHEN i %% 250 = 0 THEN 'mati' ELSE 'hidup' END, now(), now()
-FROM generate_series(%(first)s, %(last)s) AS i
+FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS i
 """
 
 # Statuses by (hash % 10): most recorded requests are somewhere in the pipeline or printed.

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from adminduk.accounts.models import Station
 from adminduk.accounts.scoping import Scope
+from adminduk.offices.models import Office
 
 from . import operations, queries
 from .filters import Filters
@@ -14,15 +15,13 @@ from .models import SummaryState
 
 def build(f: Filters, scope: Scope) -> dict:
     offices = operations.offices_in(f, kota_wide=scope.is_kota_wide)
-    office_names = {str(o.pk): o.name for o in offices}
-    from adminduk.offices.models import Office
-
-    office_names.update({str(pk): name for pk, name in Office.objects.values_list("pk", "name")})
+    # Every office by name: a kecamatan's residents may be recorded at the Dinas or elsewhere.
+    office_names = {str(pk): name for pk, name in Office.objects.values_list("pk", "name")}
     station_names = {str(pk): name for pk, name in Station.objects.filter(office__in=offices).values_list("pk", "name")}
     coverage = queries.coverage_tables(f)
     tables = [
         *coverage,
-        queries.forecast_table(f),
+        queries.forecast_table(f, coverage=coverage[0]),
         *queries.throughput_tables(f, office_names, station_names),
         queries.backlog_table(f),
         operations.adjudication_table(f),

@@ -58,16 +58,21 @@ def coverage_columns() -> list[str]:
 
 
 def coverage_tables(f: Filters) -> list[Table]:
+    """Per kecamatan and per kelurahan from one read of the cells (a kelurahan code starts with
+    its kecamatan's)."""
     names = dict(Kecamatan.objects.filter(code__in=f.kecamatan_codes).values_list("code", "name"))
-    by_kecamatan = coverage_by_kecamatan(f.kecamatan_codes)
+    by_kelurahan = coverage_by_kelurahan(f.kecamatan_codes)
+    by_kecamatan = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for code, counts in by_kelurahan.items():
+        by_kecamatan[code[:8]] = [a + b for a, b in zip(by_kecamatan[code[:8]], counts, strict=True)]
     empty = _("No resident of this area is in the summary yet (the summary tables are built by `adminduk reports rebuild` and kept current every minute).")
     note = _("Each resident counted once, at their current address; recorded and later stages count the wajib KTP only, so coverage never exceeds 100 %.")
     kecamatan_table = Table("cakupan_kecamatan", _("Coverage per kecamatan"), coverage_columns(), empty=empty, note=note)
     kecamatan_table.rows = [_coverage_row(code, names.get(code, code), by_kecamatan[code]) for code in sorted(by_kecamatan) if code in names]
-    kelurahan_names = dict(Kelurahan.objects.filter(kecamatan_id__in=f.kecamatan_codes).values_list("code", "name"))
-    by_kelurahan = coverage_by_kelurahan(f.kecamatan_codes, f.kelurahan)
+    shown = {code: counts for code, counts in by_kelurahan.items() if not f.kelurahan or code == f.kelurahan}
+    kelurahan_names = dict(Kelurahan.objects.filter(code__in=list(shown)).values_list("code", "name"))
     kelurahan_table = Table("cakupan_kelurahan", _("Coverage per kelurahan/desa"), coverage_columns(), empty=empty, note=note)
-    kelurahan_table.rows = [_coverage_row(code, kelurahan_names.get(code, code), by_kelurahan[code]) for code in sorted(by_kelurahan)]
+    kelurahan_table.rows = [_coverage_row(code, kelurahan_names.get(code, code), counts) for code, counts in sorted(shown.items())]
     return [kecamatan_table, kelurahan_table]
 
 
@@ -97,7 +102,8 @@ def daily_recordings(kecamatan_codes, first: dt.date, last: dt.date) -> dict:
     return found
 
 
-def forecast_table(f: Filters, *, today: dt.date | None = None) -> Table:
+def forecast_table(f: Filters, *, today: dt.date | None = None, coverage: Table | None = None) -> Table:
+    """`coverage`: the per-kecamatan coverage table already read for the page (saves a query)."""
     today = today or timezone.localdate()
     last = today - dt.timedelta(days=1)  # today is not over yet
     first = last - dt.timedelta(days=FORECAST_WINDOW_DAYS - 1)
@@ -109,7 +115,10 @@ def forecast_table(f: Filters, *, today: dt.date | None = None) -> Table:
         empty=_("No wajib KTP in the summary yet: nothing to forecast."),
         note=_("Rate: mean recordings per day over the last %(days)s full days (days without any count as 0). Band: the completion date at the mean rate ± 1.96 × the standard error of that mean (sample standard deviation of the daily counts ÷ √%(days)s), about 95 %%. No date: the rate (or its lower edge) is zero.") % {"days": FORECAST_WINDOW_DAYS},
     )
-    for row in remaining_by_kecamatan(f.kecamatan_codes):
+    remaining = (
+        [{"kode": r[0], "nama": r[1], "remaining": r[8]} for r in coverage.rows] if coverage is not None else remaining_by_kecamatan(f.kecamatan_codes)
+    )
+    for row in remaining:
         result = forecast(row["remaining"], counts.get(row["kode"], []), today=today, deadline=f.deadline)
         on_track = "" if result.on_track is None else (_("yes") if result.on_track else _("no"))
         table.rows.append([row["kode"], row["nama"], result.remaining, round(result.rate, 1), round(result.rate_sd, 1), result.completion, result.earliest, result.latest, result.deadline, on_track])

@@ -84,7 +84,7 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
     seed_civil()
     from adminduk.reports.demo import seed_reports
 
-    recorded = seed_reports(DEMO_KOTA)
+    recorded = seed_reports(DEMO_KOTA, keep=sample_niks(10))
     if stdout and recorded:
         stdout.write(f"Seeded {recorded} e-KTP recordings over the last two weeks for the dashboard (/laporan/).")
 

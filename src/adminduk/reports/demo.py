@@ -28,13 +28,12 @@ MARKER = {"demo": "reports"}
 AFTER_PRINT = [S.PRINTING, S.PRINTED, S.AT_OFFICE, S.PICKED_UP]
 
 
-def _excluded_niks() -> set[str]:
+def _excluded_niks(keep: set[str]) -> set[str]:
     from adminduk.appointments.models import Booking
     from adminduk.civil.models import Application
-    from adminduk.core.demo import sample_niks
     from adminduk.portal.demo import demo_residents
 
-    niks = set(sample_niks(10)) | {r.nik for r in demo_residents()}
+    niks = set(keep) | {r.nik for r in demo_residents()}
     niks |= set(Booking.objects.values_list("nik", flat=True))
     niks |= set(Application.objects.values_list("applicant_nik", flat=True)) | set(Application.objects.values_list("subject_nik", flat=True))
     niks |= set(KtpRequest.objects.values_list("nik", flat=True))
@@ -63,8 +62,9 @@ def _path(fate: str) -> list[str]:
     return path + [S.PRINT_READY] + AFTER_PRINT[: AFTER_PRINT.index(fate) + 1]
 
 
-def seed_reports(kota: str = "72.71", *, seed: int = 14) -> int:
-    """Returns the number of recordings added (0 when the demo has them already)."""
+def seed_reports(kota: str = "72.71", *, keep=(), seed: int = 14) -> int:
+    """Returns the number of recordings added (0 when the demo has them already). `keep`: NIKs
+    the demo prints for other walk-throughs (left unrecorded)."""
     if KtpRequestEvent.objects.filter(details__demo="reports").exists():
         return 0
     from adminduk.printing.signals import route_print_ready
@@ -72,7 +72,7 @@ def seed_reports(kota: str = "72.71", *, seed: int = 14) -> int:
     rng = random.Random(seed)
     today = timezone.localdate()
     adult_born_by = today.replace(year=today.year - WAJIB_KTP_AGE - 1)
-    excluded = _excluded_niks()
+    excluded = _excluded_niks(set(keep))
     offices = {o.kecamatan_id: o for o in Office.objects.filter(kind=Office.Kind.KECAMATAN, regency_id=kota)}
     dinas = Office.objects.filter(kind=Office.Kind.DINAS, regency_id=kota).first()
     stations = {s.office_id: s for s in Station.objects.filter(revoked_at__isnull=True).order_by("registered_at")}

@@ -155,6 +155,9 @@ CASES = {
     "adminduk queue add-counter --office CODE --name NAME --services SERVICES": (
         ["queue", "add-counter", "--office", "palu-mantikulore", "--name", "Loket 9", "--services", "pengambilan,kk_akta"], {}, "ok",
     ),
+    "adminduk reports rebuild": (["reports", "rebuild"], {}, "ok"),
+    "adminduk reports refresh": (["reports", "refresh"], {}, "ok"),
+    "adminduk reports remaining": (["reports", "remaining"], {}, "ok"),
     "adminduk portal residents": (["portal", "residents"], {}, "ok"),
     # No code was asked for on the sign-in page: refused with one line.
     "adminduk portal code NIK": (["portal", "code", NIK], {}, "refused"),

@@ -158,6 +158,9 @@ CASES = {
     "adminduk plan --input FILE.csv --deadline YYYY-MM-DD": (
         ["plan", "--input", str(REPO / "src" / "adminduk" / "planning" / "data" / "palembang-2011.csv"), "--deadline", "2030-12-31"], {}, "ok",
     ),
+    "adminduk reports rebuild": (["reports", "rebuild"], {}, "ok"),
+    "adminduk reports refresh": (["reports", "refresh"], {}, "ok"),
+    "adminduk reports remaining": (["reports", "remaining"], {}, "ok"),
     "adminduk portal residents": (["portal", "residents"], {}, "ok"),
     # No code was asked for on the sign-in page: refused with one line.
     "adminduk portal code NIK": (["portal", "code", NIK], {}, "refused"),

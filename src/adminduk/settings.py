@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "adminduk.appointments",
     "adminduk.queueing",
     "adminduk.planning",
+    "adminduk.reports",
     "adminduk.web",
     "adminduk.ops",
 ]
@@ -400,6 +401,11 @@ else:
         "immediate": False,
         "consumer": {"workers": int(os.environ.get("ADMINDUK_WORKERS", "2")), "worker_type": "thread"},
     }
+
+# --- Summary tables of the dashboards (adminduk.reports) -----------------------------------
+# How old a journal entry must be before the frequent refresh takes it (a transaction still open
+# when the refresh runs must have committed by then).
+ADMINDUK_REPORTS_LAG_SECONDS = int(os.environ.get("ADMINDUK_REPORTS_LAG_SECONDS", "60"))
 
 # --- Messages to residents' phones (adminduk.messaging.backends) ---------------------------
 # file (demo, tests: one JSON line per message in ADMINDUK_MESSAGING_FILE), console, sms or

@@ -19,6 +19,7 @@ urlpatterns = [
     path("portal/", include("adminduk.portal.urls")),
     path("janji-temu/", include("adminduk.appointments.urls")),
     path("perencanaan/", include("adminduk.planning.urls")),
+    path("laporan/", include("adminduk.reports.urls")),
     path("", include("adminduk.ops.urls")),
     path("", include("adminduk.web.urls")),
 ]

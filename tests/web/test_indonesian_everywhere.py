@@ -147,6 +147,9 @@ def seeded(settings, tmp_path, sample_family, make_office, make_staff, django_us
     station_b = make_station(palu_barat)
     record_packet(station_a, "person-a", seed=1)
     record_packet(station_b, "person-a", seed=2, nik="7271025705900003", office="palu-palu-barat", kecamatan_code="72.71.02")
+    from adminduk.reports import summary
+
+    summary.rebuild()  # the dashboard shows figures, not only "not built yet"
     admin_user = make_staff("dinas_admin", username="admin.uji")
     admin_user.is_staff = admin_user.is_superuser = True
     admin_user.save()
@@ -179,6 +182,8 @@ def operator_pages(data) -> list[tuple[str, str]]:
         ("supervisor", reverse("processing:case_list")),
         ("supervisor", reverse("sync:central_overview")),
         ("supervisor", reverse("planning:planner")),
+        ("supervisor", reverse("reports:dashboard")),
+        ("supervisor", reverse("reports:dashboard") + "?dari=kemarin"),  # 400 with the reason
         ("operator", "/halaman-yang-tidak-ada/"),
         ("operator", reverse("web:resident_export")),  # 403 for an operator
     ]

@@ -34,6 +34,7 @@ class Permission(StrEnum):
     INVITE = "invite"  # invite an RT's unrecorded residents for recording
     BOOK = "book"  # book, move and cancel appointments on a resident's behalf
     PLAN = "plan"  # the kab/kota's equipment and deadline planner (aggregate figures only)
+    VIEW_REPORTS = "view_reports"  # dashboards, forecasts and their exports (figures, no personal data)
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_OFFICES,
             Permission.MANAGE_STATIONS,
             Permission.PLAN,
+            Permission.VIEW_REPORTS,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -62,10 +64,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.INVITE,
             Permission.BOOK,
             Permission.PLAN,
+            Permission.VIEW_REPORTS,
         }
     ),
     Role.KECAMATAN_OPERATOR: frozenset(
-        {Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.EDIT_RESIDENT, Permission.RECORD, Permission.RUN_QUEUE, Permission.BOOK}
+        {Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.EDIT_RESIDENT, Permission.RECORD, Permission.RUN_QUEUE, Permission.BOOK, Permission.VIEW_REPORTS}
     ),
     Role.PRINT_OPERATOR: frozenset({Permission.PRINT}),
     Role.VERIFIER: frozenset({Permission.VIEW_RESIDENT, Permission.SEARCH_RESIDENT, Permission.APPROVE}),

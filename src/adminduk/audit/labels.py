@@ -25,6 +25,7 @@ OBJECT_TYPES = {
     "civil_document": _("application document"),
     "civil_queue": _("civil registration queue"),
     "counter": _("queue counter"),
+    "dashboard": _("dashboard figures"),
     "document": _("issued document"),
     "document_download": _("document download"),
     "document_key": _("document signing key"),

@@ -85,6 +85,11 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
     if stdout and booked:
         stdout.write(f"Booked {booked} residents for e-KTP recording at Kantor Kecamatan Mantikulore.")
     seed_civil()
+    from adminduk.reports.demo import seed_reports
+
+    recorded = seed_reports(DEMO_KOTA, keep=sample_niks(10))
+    if stdout and recorded:
+        stdout.write(f"Seeded {recorded} e-KTP recordings over the last two weeks for the dashboard (/laporan/).")
 
 
 def seed_civil() -> None:

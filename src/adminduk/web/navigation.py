@@ -34,6 +34,7 @@ MENU = [
     NavItem(_("Queue"), "queueing:desk", Permission.RUN_QUEUE),
     NavItem(_("RT invitations"), "queueing:invite", Permission.INVITE),
     NavItem(_("Planner"), "planning:planner", Permission.PLAN, ("central",), kota_wide=True),
+    NavItem(_("Dashboard"), "reports:dashboard", Permission.VIEW_REPORTS, ("central",)),
     NavItem(_("Export residents"), "web:resident_export", Permission.EXPORT),
     NavItem(_("Audit log"), "audit:log", Permission.READ_AUDIT),
     NavItem(_("Offices' sync"), "sync:central_overview", Permission.READ_AUDIT, ("central",)),

@@ -12,6 +12,7 @@ from adminduk.enrollment.statuses import RequestStatus
 from adminduk.offices.demo import create_demo_offices
 from adminduk.offices.models import Office
 from adminduk.planning import inputs
+from adminduk.reports import summary
 
 from ..conftest import login_verified
 
@@ -27,6 +28,7 @@ def kota(palu_regions, sample_family, make_resident):
     extra = make_resident(full_name="RINA WATI", sex="P", birth_date="1995-02-03")
     make_resident(full_name="DEDI KURNIA", sex="L", birth_date="1999-09-09")
     KtpRequest.objects.create(resident=extra, nik=extra.nik, office=Office.objects.get(code="palu-mantikulore"), kecamatan_code="72.71.08", status=RequestStatus.PRINT_READY)
+    summary.rebuild()  # the planner reads the dashboards' summary tables
     return sample_family
 
 

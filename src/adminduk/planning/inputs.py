@@ -1,30 +1,24 @@
 """The planner's figures from adminduk's own data, for one kab/kota.
 
 from_registry() is the ONE place the planner reads the registry: wajib KTP and recorded per
-kecamatan come from a grouped count here until the reports app's summary tables exist
-(reports.summary.remaining_by_kecamatan(), issue 14); switch this function to them then, and
-nothing else changes."""
+kecamatan come from the reports app's summary tables (reports.queries.remaining_by_kecamatan,
+kept current every minute), never from a count over the residents at request time."""
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 
-from adminduk.enrollment.models import KtpRequest
-from adminduk.enrollment.statuses import RequestStatus
 from adminduk.offices.choices import EquipmentKind, EquipmentStatus
 from adminduk.offices.models import ClosedDay, Equipment, Office, OpeningHours
 from adminduk.offices.queries import RECORDINGS_PER_SET_PER_HOUR
-from adminduk.population.models import Resident
 from adminduk.printing.models import BlangkoStock
 from adminduk.regions.models import Kecamatan
-from adminduk.web.queries import wajib_ktp_q
+from adminduk.reports.queries import remaining_by_kecamatan
 
 from .model import KecamatanInput, Limits
 
-# Biometrics not taken (yet): a booking, a check-in, or a request refused before recording.
-NOT_RECORDED = (RequestStatus.BOOKED, RequestStatus.CHECKED_IN, RequestStatus.REJECTED)
 # Service from 16:00 counts as evening service when it runs past 17:00 (a Friday that closes
 # at 16:30 after the prayer break is still a day).
 EVENING_STARTS = dt.time(16)
@@ -43,15 +37,8 @@ class RegistryInputs:
 
 
 def from_registry(regency_code: str, on: dt.date, until: dt.date | None = None) -> RegistryInputs:
-    counts = {
-        row["kelurahan__kecamatan"]: row
-        for row in Resident.objects.filter(kelurahan__kecamatan__regency_id=regency_code)
-        .filter(wajib_ktp_q(on))
-        .annotate(is_recorded=Exists(KtpRequest.objects.filter(resident=OuterRef("pk")).exclude(status__in=NOT_RECORDED)))
-        .values("kelurahan__kecamatan")
-        .annotate(wajib=Count("pk"), recorded=Count("pk", filter=Q(is_recorded=True)))
-        .order_by()
-    }
+    codes = list(Kecamatan.objects.filter(regency_id=regency_code).values_list("code", flat=True))
+    counts = {row["kode"]: {"wajib": row["wajib_ktp"], "recorded": row["recorded"]} for row in remaining_by_kecamatan(codes)}
     offices = {o.kecamatan_id: o for o in Office.objects.filter(regency_id=regency_code, is_active=True, kind=Office.Kind.KECAMATAN)}
     dinas = Office.objects.filter(regency_id=regency_code, is_active=True, kind=Office.Kind.DINAS).first()
     equipment: dict = {}

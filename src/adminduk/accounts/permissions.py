@@ -33,6 +33,8 @@ class Permission(StrEnum):
     RUN_QUEUE = "run_queue"  # issue queue tickets, call them at a counter, see the day's figures
     INVITE = "invite"  # invite an RT's unrecorded residents for recording
     BOOK = "book"  # book, move and cancel appointments on a resident's behalf
+    HANDLE_PRIVACY = "handle_privacy"  # answer residents' objections and correction requests (UU PDP)
+    WITHHOLD = "withhold"  # withhold audit entries of a legal category from residents' trackers
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -46,6 +48,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_ACCOUNTS,
             Permission.MANAGE_OFFICES,
             Permission.MANAGE_STATIONS,
+            Permission.HANDLE_PRIVACY,
+            Permission.WITHHOLD,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -59,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.RUN_QUEUE,
             Permission.INVITE,
             Permission.BOOK,
+            Permission.HANDLE_PRIVACY,
         }
     ),
     Role.KECAMATAN_OPERATOR: frozenset(

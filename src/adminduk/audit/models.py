@@ -22,6 +22,7 @@ class AuditEntry(AppendOnlyModel):
         LOGIN = "login", _("login")
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("logout")
+        DELETE = "delete", _("delete")
 
     id = models.BigAutoField(primary_key=True)
     # Set before the insert (not auto_now_add), so the entry's hash covers the stored time.
@@ -47,6 +48,13 @@ class AuditEntry(AppendOnlyModel):
     kecamatan_code = models.CharField(_("kecamatan of the record"), max_length=8, blank=True, db_index=True)
     path = models.CharField(_("path"), max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # Whose personal data the entry is about (audit.subjects fills them at write time), so a
+    # resident's data tracker is an index lookup. Nullable (not blank strings) so that adding
+    # them kept the table and its triggers (SQLite adds a nullable column in place) and so the
+    # hash of an entry written before they existed is unchanged (audit.chain leaves a None out).
+    subject_nik = models.CharField(_("NIK concerned"), max_length=16, null=True, blank=True)
+    subject_kk = models.CharField(_("KK number concerned"), max_length=16, null=True, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=24, null=True, blank=True)
     # The hash chain (audit.chain): position, the previous entry's hash, this entry's hash.
     seq = models.BigIntegerField(_("position in the chain"), null=True, blank=True, unique=True)
     prev_hash = models.CharField(_("hash of the previous entry"), max_length=64, blank=True)
@@ -54,6 +62,10 @@ class AuditEntry(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["subject_nik", "at"], name="audit_subject_nik_at"),
+            models.Index(fields=["subject_kk", "at"], name="audit_subject_kk_at"),
+        ]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
 

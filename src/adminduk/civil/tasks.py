@@ -27,3 +27,11 @@ def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
     ids = [str(p) for p in InboxPacket.objects.filter(pk__in=list(packet_ids), kind=KIND_CIVIL_EVENT).order_by("device_time", "received_at", "id").values_list("id", flat=True)]
     if ids:
         apply_events(ids)
+
+
+@db_periodic_task(crontab(hour="3", minute="41"))
+def purge_expired_documents() -> int:
+    """Uploaded documents of applications decided longer ago than the retention period."""
+    from .retention import purge_documents
+
+    return purge_documents().deleted

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Reversed last: dropping the columns rebuilds the SQLite table (and its trigger goes).
+        # Reversed last: should dropping a column rebuild the SQLite table, the trigger is back.
         migrations.RunPython(migrations.RunPython.noop, _install(previous.CONTENT_COLUMNS), elidable=False),
         migrations.AddField(
             model_name='auditentry',
@@ -91,5 +91,6 @@ class Migration(migrations.Migration):
             model_name='auditentry',
             index=models.Index(fields=['subject_kk', 'at'], name='audit_subject_kk_at'),
         ),
-        migrations.RunPython(_install(previous.CONTENT_COLUMNS + NEW_COLUMNS), migrations.RunPython.noop, elidable=False),
+        # Reversed first: the trigger must stop naming the columns before SQLite drops them.
+        migrations.RunPython(_install(previous.CONTENT_COLUMNS + NEW_COLUMNS), _install(previous.CONTENT_COLUMNS), elidable=False),
     ]

@@ -33,8 +33,10 @@ def withhold(*, category: str, until: dt.datetime, covers_from: dt.datetime, leg
     withholding = Withholding.objects.create(
         category=category, until=until, covers_from=covers_from, legal_basis=legal_basis.strip()[:200], created_by=actor, subject_nik=subject_nik,
     )
-    record(request, "create", actor=actor, object_type="withholding", object_id=str(withholding.pk), subject_nik=subject_nik or None,
-           details={"category": category, "covers_from": covers_from.isoformat(), "until": until.isoformat(), "legal_basis": withholding.legal_basis})
+    # The NIK goes in the details under its own key, never in the subject column: the entry
+    # about a withholding must not show in the tracker of the resident it withholds from.
+    record(request, "create", actor=actor, object_type="withholding", object_id=str(withholding.pk),
+           details={"withheld_nik": subject_nik, "category": category, "covers_from": covers_from.isoformat(), "until": until.isoformat(), "legal_basis": withholding.legal_basis})
     return withholding
 
 
@@ -47,7 +49,7 @@ def end_withholding(withholding: Withholding, *, actor, request=None) -> Withhol
         withholding.until, withholding.ended_early_at = now, now
         withholding.save(update_fields=["until", "ended_early_at"])
         record(request, "update", actor=actor, object_type="withholding", object_id=str(withholding.pk),
-               subject_nik=withholding.subject_nik or None, details={"ended_early": now.isoformat()})
+               details={"withheld_nik": withholding.subject_nik, "ended_early": now.isoformat()})
     return withholding
 
 

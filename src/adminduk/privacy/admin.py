@@ -24,8 +24,9 @@ class WithholdingAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_display = ["created_at", "category", "subject_nik", "covers_from", "until", "legal_basis"]
     list_filter = ["category"]
     search_fields = ["=subject_nik"]
+    # No audit_nik: an entry naming the NIK as its subject would show the withholding in the
+    # very tracker it withholds from.
     audit_object_type = "withholding"
-    audit_nik = "subject_nik"
 
 
 @admin.register(CorrectionRequest)

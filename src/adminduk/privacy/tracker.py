@@ -62,6 +62,9 @@ class Line:
     role: str
     purpose: str
     operator: str = ""
+    role_code: str = ""
+    purpose_code: str = ""
+    object_type: str = ""
     changed: list = field(default_factory=list)
     objection: object = None
 
@@ -95,6 +98,9 @@ def _line(entry: AuditEntry, show_name: bool) -> Line:
         role=labels.role_label(entry.actor_role),
         purpose=purposes.label(entry.purpose),
         operator=entry.actor_username if show_name else "",
+        role_code=entry.actor_role,
+        purpose_code=entry.purpose or "",
+        object_type=entry.object_type,
         changed=list(details.get("fields", [])) if isinstance(details.get("fields"), list) else [],
     )
 

@@ -138,7 +138,7 @@ def withholdings(request):
                 return redirect("privacy:withholdings")
     rows = list(Withholding.objects.select_related("created_by").order_by("-created_at")[:200])
     if request.method == "GET":
-        record(request, "view", object_type="withholding_list", details={"niks": sorted({w.subject_nik for w in rows if w.subject_nik})})
+        record(request, "view", object_type="withholding_list", details={"withheld_niks": sorted({w.subject_nik for w in rows if w.subject_nik})})
     return render(request, "privacy/withholdings.html", {"form": form, "rows": rows, "now": timezone.now()}, status=status)
 
 

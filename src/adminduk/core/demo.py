@@ -82,6 +82,15 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
     if stdout and booked:
         stdout.write(f"Booked {booked} residents for e-KTP recording at Kantor Kecamatan Mantikulore.")
     seed_civil()
+    from adminduk.privacy.demo import seed_privacy
+
+    seed_privacy()
+
+
+def privacy_lines() -> list[str]:
+    from adminduk.privacy.demo import demo_lines
+
+    return demo_lines()
 
 
 def seed_civil() -> None:

@@ -82,6 +82,7 @@ class Command(BaseCommand):
         lines += ["", "  NIKs to search (Mantikulore): " + ", ".join(demo.sample_niks()), ""]
         lines += demo.portal_lines(base)
         lines += demo.civil_lines()
+        lines += demo.privacy_lines()
         node = None
         if not no_node:
             from adminduk.sync import demo as node_demo

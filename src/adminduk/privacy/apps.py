@@ -6,3 +6,12 @@ class PrivacyConfig(AppConfig):
     name = "adminduk.privacy"
     verbose_name = _("data protection (UU PDP)")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from . import policy
+        from .models import PrivacyPolicy
+
+        # A saved policy counts at once in this process (others within policy.CACHE_SECONDS).
+        post_save.connect(policy.reset_on_save, sender=PrivacyPolicy, dispatch_uid="privacy_policy_reset")

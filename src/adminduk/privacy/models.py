@@ -34,12 +34,6 @@ class PrivacyPolicy(models.Model):
     def __str__(self):
         return str(_("data protection policy"))
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from . import policy
-
-        policy.reset()
-
 
 class Withholding(models.Model):
     """Entries of one legal category (e.g. a police investigation) made from `covers_from` are

@@ -17,6 +17,10 @@ def reset() -> None:
     _cached = None
 
 
+def reset_on_save(sender=None, **kwargs) -> None:
+    reset()
+
+
 def current() -> PrivacyPolicy:
     """The stored policy, or the defaults (names hidden, no role must state a purpose to search,
     72 hours for a correction as UU PDP art. 30 asks, 14 days for an objection)."""

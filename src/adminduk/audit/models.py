@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from adminduk.core.models import AppendOnlyModel
 
 
+# Roles an entry's actor has when no staff member acted: a resident in the portal, or nobody (a
+# task, a node's sync). Sorted: the partial indexes' condition must read the same everywhere.
+NON_STAFF_ROLES = ["", "resident"]
+
+
 class AuditEntry(AppendOnlyModel):
     """One read or write of personal data. Append-only: the model refuses updates and deletes,
     and database triggers (migration 0002) refuse them for other clients too. Tamper-evident:
@@ -65,6 +70,10 @@ class AuditEntry(AppendOnlyModel):
         indexes = [
             models.Index(fields=["subject_nik", "at"], name="audit_subject_nik_at"),
             models.Index(fields=["subject_kk", "at"], name="audit_subject_kk_at"),
+            # The tracker's summaries of a resident's own portal reads and automatic jobs
+            # (actor role "resident" or none) read only these, not the staff entries around them.
+            models.Index(fields=["subject_nik", "at"], condition=models.Q(actor_role__in=NON_STAFF_ROLES), name="audit_subject_nik_nonstaff"),
+            models.Index(fields=["subject_kk", "at"], condition=models.Q(actor_role__in=NON_STAFF_ROLES), name="audit_subject_kk_nonstaff"),
         ]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from adminduk.core.models import AppendOnlyModel
 
+from .purposes import Purpose
+
 
 # Roles an entry's actor has when no staff member acted: a resident in the portal, or nobody (a
 # task, a node's sync). Sorted: the partial indexes' condition must read the same everywhere.
@@ -59,7 +61,7 @@ class AuditEntry(AppendOnlyModel):
     # hash of an entry written before they existed is unchanged (audit.chain leaves a None out).
     subject_nik = models.CharField(_("NIK concerned"), max_length=16, null=True, blank=True)
     subject_kk = models.CharField(_("KK number concerned"), max_length=16, null=True, blank=True)
-    purpose = models.CharField(_("purpose"), max_length=24, null=True, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=24, null=True, blank=True, choices=Purpose.choices)
     # The hash chain (audit.chain): position, the previous entry's hash, this entry's hash.
     seq = models.BigIntegerField(_("position in the chain"), null=True, blank=True, unique=True)
     prev_hash = models.CharField(_("hash of the previous entry"), max_length=64, blank=True)

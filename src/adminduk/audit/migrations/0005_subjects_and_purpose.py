@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditentry',
             name='purpose',
-            field=models.CharField(blank=True, max_length=24, null=True, verbose_name='purpose'),
+            field=models.CharField(blank=True, choices=[('recording', 'e-KTP recording'), ('pickup', 'card pickup'), ('application', 'application'), ('correction', 'data correction'), ('complaint', 'complaint'), ('police_investigation', 'police investigation'), ('court_order', 'court order'), ('system', 'automatic processing')], max_length=24, null=True, verbose_name='purpose'),
         ),
         migrations.AddField(
             model_name='auditentry',

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from adminduk.audit.purposes import LEGAL_CATEGORIES
 
@@ -63,7 +64,7 @@ class Withholding(models.Model):
 
 
 class Status(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("privacy case", "open")
     ANSWERED = "answered", _("answered")
 
 

@@ -156,6 +156,7 @@ CASES = {
         ["queue", "add-counter", "--office", "palu-mantikulore", "--name", "Loket 9", "--services", "pengambilan,kk_akta"], {}, "ok",
     ),
     "adminduk portal residents": (["portal", "residents"], {}, "ok"),
+    "adminduk purge_documents --dry-run": (["purge_documents", "--dry-run"], {}, "ok"),
     # No code was asked for on the sign-in page: refused with one line.
     "adminduk portal code NIK": (["portal", "code", NIK], {}, "refused"),
     "adminduk demo": None,  # test_demo_stops_every_process_it_started

@@ -15,3 +15,9 @@ class PrivacyConfig(AppConfig):
 
         # A saved policy counts at once in this process (others within policy.CACHE_SECONDS).
         post_save.connect(policy.reset_on_save, sender=PrivacyPolicy, dispatch_uid="privacy_policy_reset")
+
+        from adminduk.sync.signals import packet_stored
+
+        from .tasks import on_packet_stored
+
+        packet_stored.connect(on_packet_stored, dispatch_uid="privacy.on_packet_stored")

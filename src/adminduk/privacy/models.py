@@ -149,3 +149,18 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.nik} #{self.entry_id} ({self.get_status_display()})"
+
+
+class ForwardCursor(models.Model):
+    """On a node: the last audit entry forwarded to the central (privacy.node_reads)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_id = models.BigIntegerField(_("last forwarded audit entry"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("forwarding of reads to the central")
+        verbose_name_plural = _("forwarding of reads to the central")
+
+    def __str__(self):
+        return str(self.last_id)

@@ -93,7 +93,7 @@ def _line(entry: AuditEntry, show_name: bool) -> Line:
     details = entry.details or {}
     return Line(
         entry_id=entry.pk,
-        at=entry.at,
+        at=entry.device_time or entry.at,  # a read forwarded from a node: when it happened there
         action=str(AuditEntry.Action(entry.action).label) if entry.action in AuditEntry.Action.values else entry.action,
         what=labels.object_type_label(entry.object_type),
         office=entry.office.name if entry.office_id else "",

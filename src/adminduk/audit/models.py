@@ -70,8 +70,10 @@ class AuditEntry(AppendOnlyModel):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [
-            models.Index(fields=["subject_nik", "at"], name="audit_subject_nik_at"),
-            models.Index(fields=["subject_kk", "at"], name="audit_subject_kk_at"),
+            # The tracker reads one subject's entries newest first (at, then id): a backward
+            # index scan that stops after a page.
+            models.Index(fields=["subject_nik", "at", "id"], name="audit_subject_nik_at"),
+            models.Index(fields=["subject_kk", "at", "id"], name="audit_subject_kk_at"),
             # The tracker's summaries of a resident's own portal reads and automatic jobs
             # (actor role "resident" or none) read only these, not the staff entries around them.
             models.Index(fields=["subject_nik", "at"], condition=models.Q(actor_role__in=NON_STAFF_ROLES), name="audit_subject_nik_nonstaff"),

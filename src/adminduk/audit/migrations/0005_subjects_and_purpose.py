@@ -85,11 +85,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='auditentry',
-            index=models.Index(fields=['subject_nik', 'at'], name='audit_subject_nik_at'),
+            index=models.Index(fields=['subject_nik', 'at', 'id'], name='audit_subject_nik_at'),
         ),
         migrations.AddIndex(
             model_name='auditentry',
-            index=models.Index(fields=['subject_kk', 'at'], name='audit_subject_kk_at'),
+            index=models.Index(fields=['subject_kk', 'at', 'id'], name='audit_subject_kk_at'),
         ),
         # Reversed first: the trigger must stop naming the columns before SQLite drops them.
         migrations.RunPython(_install(previous.CONTENT_COLUMNS + NEW_COLUMNS), _install(previous.CONTENT_COLUMNS), elidable=False),

@@ -162,6 +162,7 @@ CASES = {
     "adminduk reports refresh": (["reports", "refresh"], {}, "ok"),
     "adminduk reports remaining": (["reports", "remaining"], {}, "ok"),
     "adminduk portal residents": (["portal", "residents"], {}, "ok"),
+    "adminduk purge_documents --dry-run": (["purge_documents", "--dry-run"], {}, "ok"),
     # No code was asked for on the sign-in page: refused with one line.
     "adminduk portal code NIK": (["portal", "code", NIK], {}, "refused"),
     "adminduk demo": None,  # test_demo_stops_every_process_it_started

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "adminduk.civil",
     "adminduk.messaging",
     "adminduk.portal",
+    "adminduk.privacy",
     "adminduk.appointments",
     "adminduk.queueing",
     "adminduk.planning",
@@ -353,6 +354,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ADMINDUK_SYNC_MAX_BATCH_BYTES + 64 * 1024
 # re-encoding (each travels from a node in one packet, whose limit is 1 MiB).
 ADMINDUK_CIVIL_UPLOAD_MAX_BYTES = int(os.environ.get("ADMINDUK_CIVIL_UPLOAD_MAX_BYTES", str(3 * 1024 * 1024)))
 ADMINDUK_CIVIL_STORED_MAX_BYTES = 700 * 1024
+# Uploaded application documents are deleted this many days after the application was decided
+# (civil.retention, daily task and `adminduk purge_documents`). UU PDP: kept no longer than needed.
+ADMINDUK_CIVIL_DOCUMENT_RETENTION_DAYS = int(os.environ.get("ADMINDUK_CIVIL_DOCUMENT_RETENTION_DAYS", "90"))
 # Residents changed in the last seconds are pulled next time, so a row committed late with an
 # earlier updated_at is never skipped by a node's cursor.
 ADMINDUK_SYNC_CHANGE_LAG_SECONDS = float(os.environ.get("ADMINDUK_SYNC_CHANGE_LAG_SECONDS", "30"))

@@ -49,6 +49,9 @@ def test_a_closure_tells_the_resident_and_offers_another_slot(office, day, with_
 
 
 def test_reminder_the_day_before_is_sent_once(office, day, with_phone):
+    from adminduk.messaging import consent
+
+    consent.give(with_phone, via="portal")  # a reminder is not essential: it needs consent
     booking = actions.book(nik=with_phone.nik, slot=slots.slots_for_day(office, day)[0])
     local_eve = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=1), dt.time(18)))
     assert send_reminders(now=local_eve - dt.timedelta(days=1)).sent == 0  # two days before: not yet
@@ -64,3 +67,11 @@ def test_the_reminder_task_runs_hourly_on_the_task_queue(office, day, with_phone
     assert task.validate_datetime(dt.datetime(2026, 12, 6, 18, 5)) and not task.validate_datetime(dt.datetime(2026, 12, 6, 18, 6))
     actions.book(nik=with_phone.nik, slot=slots.slots_for_day(office, day)[0])
     assert tasks.remind_tomorrows_bookings.call_local() == (1 if day == timezone.localdate() + dt.timedelta(days=1) else 0)
+
+
+def test_no_reminder_without_consent(office, day, with_phone):
+    actions.book(nik=with_phone.nik, slot=slots.slots_for_day(office, day)[0])
+    local_eve = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=1), dt.time(18)))
+    run = send_reminders(now=local_eve)
+    assert (run.sent, run.without_consent) == (0, 1)
+    assert read_outbox(phone=PHONE, kind="booking_reminder") == []

@@ -117,18 +117,18 @@ def test_a_gateway_failure_is_a_failed_status_with_a_reason(answer, reason):
 
 @override_settings(ADMINDUK_MESSAGING_BACKEND="sms", ADMINDUK_SMS_URL="")
 def test_an_unconfigured_gateway_fails_with_the_variable_to_set():
-    message = send("081234567890", "Halo", kind="test")
+    message = send("081234567890", "Halo", kind="booking_confirmed")
     assert message.status == "failed" and "ADMINDUK_SMS_URL" in message.error
 
 
 @override_settings(ADMINDUK_MESSAGING_BACKEND="carrier-pigeon")
 def test_an_unknown_backend_fails_with_a_clear_reason():
-    message = send("081234567890", "Halo", kind="test")
+    message = send("081234567890", "Halo", kind="booking_confirmed")
     assert message.status == "failed" and "unknown messaging backend" in message.error
 
 
 def test_console_backend_logs_the_message(caplog, settings):
     settings.ADMINDUK_MESSAGING_BACKEND = "console"
-    message = send("081234567890", "Halo konsol", kind="test")
+    message = send("081234567890", "Halo konsol", kind="booking_confirmed")
     assert message.status == "sent" and "Halo konsol" in caplog.text
     assert backends.backend_name() == "console"

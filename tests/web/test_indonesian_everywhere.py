@@ -153,7 +153,25 @@ def seeded(settings, tmp_path, sample_family, make_office, make_staff, django_us
     admin_user = make_staff("dinas_admin", username="admin.uji")
     admin_user.is_staff = admin_user.is_superuser = True
     admin_user.save()
+    # A resident's objection to a read and a correction request (privacy), and a withholding.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from adminduk.audit.actions import record as audit_record
+    from adminduk.messaging import consent
+    from adminduk.privacy import actions as privacy
+    from tests.civil.conftest import png_bytes
+
+    read = audit_record(None, "view", actor=operator, object_type="resident", object_id=head.nik, kecamatan_code="72.71.08", purpose="recording")
+    objection = privacy.object_to(head, entry_id=read.pk, reason="Saya tidak mengenali akses ini.")
+    correction = privacy.request_correction(head, field="full_name", requested_value="BUDI SANTOSO PUTRA", explanation="", evidence=png_bytes(), evidence_name="akta.png")
+    privacy.withhold(category="court_order", covers_from=timezone.now() - dt.timedelta(days=1), until=timezone.now() + dt.timedelta(days=3),
+                     legal_basis="PN Palu 1/2026", actor=admin_user)
+    consent.give(head, via="counter")
     yield {
+        "objection": objection,
+        "correction": correction,
         "operator": operator,
         "admin": admin_user,
         "supervisor": make_staff("supervisor", username="spv.uji"),
@@ -186,6 +204,10 @@ def operator_pages(data) -> list[tuple[str, str]]:
         ("supervisor", reverse("reports:dashboard") + "?dari=kemarin"),  # 400 with the reason
         ("operator", "/halaman-yang-tidak-ada/"),
         ("operator", reverse("web:resident_export")),  # 403 for an operator
+        ("supervisor", reverse("privacy:cases")),
+        ("supervisor", reverse("privacy:objection", args=[data["objection"].pk])),
+        ("supervisor", reverse("privacy:correction", args=[data["correction"].pk])),
+        ("admin", reverse("privacy:withholdings")),
     ]
     if data["case"] is not None:
         pages.append(("supervisor", reverse("processing:case_detail", args=[data["case"].pk])))

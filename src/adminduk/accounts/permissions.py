@@ -35,6 +35,8 @@ class Permission(StrEnum):
     BOOK = "book"  # book, move and cancel appointments on a resident's behalf
     PLAN = "plan"  # the kab/kota's equipment and deadline planner (aggregate figures only)
     VIEW_REPORTS = "view_reports"  # dashboards, forecasts and their exports (figures, no personal data)
+    HANDLE_PRIVACY = "handle_privacy"  # answer residents' objections and correction requests (UU PDP)
+    WITHHOLD = "withhold"  # withhold audit entries of a legal category from residents' trackers
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -50,6 +52,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_STATIONS,
             Permission.PLAN,
             Permission.VIEW_REPORTS,
+            Permission.HANDLE_PRIVACY,
+            Permission.WITHHOLD,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -65,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.BOOK,
             Permission.PLAN,
             Permission.VIEW_REPORTS,
+            Permission.HANDLE_PRIVACY,
         }
     ),
     Role.KECAMATAN_OPERATOR: frozenset(

@@ -15,6 +15,7 @@ from .notify import send_reminder
 @dataclass
 class ReminderRun:
     sent: int = 0
+    without_consent: int = 0
     without_phone: int = 0
 
 
@@ -38,6 +39,8 @@ def send_reminders(now: dt.datetime | None = None) -> ReminderRun:
             message = send_reminder(booking)
         if message is None:
             run.without_phone += 1
+        elif message.status == "no_consent":  # a reminder is not essential (messaging.consent)
+            run.without_consent += 1
         else:
             run.sent += 1
     return run

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.http import HttpRequest
 
-from . import chain
+from . import chain, purposes
 from .models import AuditCheck, AuditEntry
 
 
@@ -24,9 +24,13 @@ def record(
     station=None,
     device_time=None,
     details: dict | None = None,
+    subject_nik: str | None = None,
+    subject_kk: str | None = None,
+    purpose: str | None = None,
 ) -> AuditEntry:
     """Append one entry; it joins the hash chain when the caller's transaction commits. The
-    actor, office, address and path come from the request when given."""
+    actor, office, address and path come from the request when given. Whose data it is
+    (subject NIK / KK) and why (purpose) are inferred by audit.purposes when not given."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     from adminduk.accounts.scoping import primary_office_id
@@ -34,8 +38,10 @@ def record(
     office_id = primary_office_id(actor) if actor is not None else None
     if office_id is None and station is not None:
         office_id = station.office_id  # a node acting on its own (sync) speaks for its office
+    inferred_nik, inferred_kk = purposes.infer_subjects(object_type, object_id, details)
+    real_actor = actor if actor is not None and getattr(actor, "pk", None) else None
     entry = AuditEntry.objects.create(
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor=real_actor,
         actor_username=getattr(actor, "username", "") or "",
         actor_role=getattr(actor, "role", "") or "",
         office_id=office_id,
@@ -49,6 +55,9 @@ def record(
         kecamatan_code=kecamatan_code,
         path=(request.get_full_path()[:300] if request is not None else ""),
         details=chain.canonical_details(details),
+        subject_nik=subject_nik or inferred_nik,
+        subject_kk=subject_kk or inferred_kk,
+        purpose=purpose or purposes.infer_purpose(object_type, details, real_actor),
     )
     # Linked into the hash chain right after the commit, in a short transaction of its own; the
     # entry itself is written (or rolled back) with the action it records. One link per commit

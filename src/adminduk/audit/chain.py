@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 GENESIS = "0" * 64
 HEAD_ID = 1
 VERSION = 1
+OPTIONAL_FIELDS = ("subject_nik", "subject_kk", "purpose")
 
 
 def _canonical_json_value(value):
@@ -81,6 +82,12 @@ def serialize(entry) -> bytes:
         "path": entry.path,
         "details": canonical_details(entry.details),
     }
+    # Columns added after the chain began are covered when set; an entry from before they
+    # existed (all None) hashes exactly as it did then.
+    for name in OPTIONAL_FIELDS:
+        value = getattr(entry, name, None)
+        if value is not None:
+            fields[name] = value
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 

@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from adminduk.accounts.permissions import Role
 
 OBJECT_TYPES = {
+    "withholding_list": _("list of withholdings"),
+    "withholding": _("withholding of tracker entries"),
+    "rights_requests": _("data rights requests"),
+    "privacy_case_list": _("list of data protection cases"),
+    "objection": _("objection to a read"),
+    "messaging_consent": _("consent to messages"),
+    "correction_request": _("correction request"),
+    "correction_evidence": _("evidence of a correction request"),
     "adjudication": _("adjudication case"),
     "adjudication_list": _("list of adjudication cases"),
     "audit_log": _("audit log"),

@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from adminduk.core.models import AppendOnlyModel
 
+from .purposes import Purpose
+
+
+# Roles an entry's actor has when no staff member acted: a resident in the portal, or nobody (a
+# task, a node's sync). Sorted: the partial indexes' condition must read the same everywhere.
+NON_STAFF_ROLES = ["", "resident"]
+
 
 class AuditEntry(AppendOnlyModel):
     """One read or write of personal data. Append-only: the model refuses updates and deletes,
@@ -22,6 +29,7 @@ class AuditEntry(AppendOnlyModel):
         LOGIN = "login", _("login")
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("logout")
+        DELETE = "delete", _("delete")
 
     id = models.BigAutoField(primary_key=True)
     # Set before the insert (not auto_now_add), so the entry's hash covers the stored time.
@@ -47,6 +55,13 @@ class AuditEntry(AppendOnlyModel):
     kecamatan_code = models.CharField(_("kecamatan of the record"), max_length=8, blank=True, db_index=True)
     path = models.CharField(_("path"), max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # Whose personal data the entry is about (audit.subjects fills them at write time), so a
+    # resident's data tracker is an index lookup. Nullable (not blank strings) so that adding
+    # them kept the table and its triggers (SQLite adds a nullable column in place) and so the
+    # hash of an entry written before they existed is unchanged (audit.chain leaves a None out).
+    subject_nik = models.CharField(_("NIK concerned"), max_length=16, null=True, blank=True)
+    subject_kk = models.CharField(_("KK number concerned"), max_length=16, null=True, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=24, null=True, blank=True, choices=Purpose.choices)
     # The hash chain (audit.chain): position, the previous entry's hash, this entry's hash.
     seq = models.BigIntegerField(_("position in the chain"), null=True, blank=True, unique=True)
     prev_hash = models.CharField(_("hash of the previous entry"), max_length=64, blank=True)
@@ -54,6 +69,16 @@ class AuditEntry(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [
+            # The tracker reads one subject's entries newest first (at, then id): a backward
+            # index scan that stops after a page.
+            models.Index(fields=["subject_nik", "at", "id"], name="audit_subject_nik_at"),
+            models.Index(fields=["subject_kk", "at", "id"], name="audit_subject_kk_at"),
+            # The tracker's summaries of a resident's own portal reads and automatic jobs
+            # (actor role "resident" or none) read only these, not the staff entries around them.
+            models.Index(fields=["subject_nik", "at"], condition=models.Q(actor_role__in=NON_STAFF_ROLES), name="audit_subject_nik_nonstaff"),
+            models.Index(fields=["subject_kk", "at"], condition=models.Q(actor_role__in=NON_STAFF_ROLES), name="audit_subject_kk_nonstaff"),
+        ]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
 

@@ -26,7 +26,7 @@ def _journal(application, action, *, actor=None, note="", details=None, at=None)
     )
     record(None, "create" if action == Action.SUBMITTED else "update", actor=actor if getattr(actor, "pk", None) else None,
            object_type="civil_application", object_id=str(application.pk), kecamatan_code=application.kecamatan_code,
-           details={"action": str(action), "kind": application.kind, **({"note": note[:300]} if note else {})})
+           subject_nik=application.subject_nik or application.applicant_nik, details={"action": str(action), "kind": application.kind, **({"note": note[:300]} if note else {})})
 
 
 def missing_documents(application: Application) -> list[str]:

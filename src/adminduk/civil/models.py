@@ -85,6 +85,9 @@ class ApplicationDocument(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
+    # Set when the content was deleted after the retention period (civil.retention); the row
+    # stays so the application's history still says what was handed in.
+    deleted_at = models.DateTimeField(_("content deleted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["application", "uploaded_at"]

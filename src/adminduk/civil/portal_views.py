@@ -103,7 +103,8 @@ def _detail(request, application, status=200, **extra):
 @require_http_methods(["GET"])
 def detail(request, pk):
     application = _own(request, pk)
-    record(request, "view", object_type="civil_application", object_id=str(application.pk), kecamatan_code=application.kecamatan_code)
+    record(request, "view", object_type="civil_application", object_id=str(application.pk), kecamatan_code=application.kecamatan_code,
+           subject_nik=application.subject_nik or application.applicant_nik)
     return _detail(request, application)
 
 

@@ -28,3 +28,11 @@ def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
     ids = in_node_order(KIND_CIVIL_EVENT, packet_ids)
     if ids:
         apply_events(ids)
+
+
+@db_periodic_task(crontab(hour="3", minute="41"))
+def purge_expired_documents() -> int:
+    """Uploaded documents of applications decided longer ago than the retention period."""
+    from .retention import purge_documents
+
+    return purge_documents().deleted

@@ -110,7 +110,8 @@ def _detail_context(request, application, **extra):
 @require_GET
 def detail(request, pk):
     application = _application(request, pk)
-    record(request, "view", object_type="civil_application", object_id=str(application.pk), kecamatan_code=application.kecamatan_code)
+    record(request, "view", object_type="civil_application", object_id=str(application.pk), kecamatan_code=application.kecamatan_code,
+           subject_nik=application.subject_nik or application.applicant_nik)
     return render(request, "civil/detail.html", _detail_context(request, application))
 
 
@@ -141,7 +142,10 @@ def document(request, pk, doc):
     item = application.documents.filter(pk=doc).first()
     if item is None:
         raise Http404
-    record(request, "view", object_type="civil_document", object_id=str(item.pk), kecamatan_code=application.kecamatan_code)
+    if item.deleted_at is not None:
+        return HttpResponse(_("This document was deleted after the retention period."), status=410, content_type="text/plain; charset=utf-8")
+    record(request, "view", object_type="civil_document", object_id=str(item.pk), kecamatan_code=application.kecamatan_code,
+           subject_nik=application.subject_nik or application.applicant_nik)
     response = HttpResponse(bytes(item.content), content_type=item.content_type)
     response["Content-Disposition"] = f'inline; filename="{item.requirement}.{item.extension}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -162,7 +166,8 @@ def issued_pdf(request, pk, doc):
     if str(doc) not in {d.get("id") for d in application.result.get("documents", [])}:
         raise Http404
     document = get_object_or_404(IssuedDocument, pk=doc)
-    record(request, "view", object_type="document", object_id=f"{document.number} v{document.version}", kecamatan_code=application.kecamatan_code)
+    record(request, "view", object_type="document", object_id=f"{document.number} v{document.version}", kecamatan_code=application.kecamatan_code,
+           subject_nik=document.nik)
     pdf = services.pdf_of(document, request, photo=photo_for(application) if document.kind == "kia" else None)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.number}.pdf"'

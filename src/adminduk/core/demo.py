@@ -90,6 +90,15 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
     recorded = seed_reports(DEMO_KOTA, keep=sample_niks(10))
     if stdout and recorded:
         stdout.write(f"Seeded {recorded} e-KTP recordings over the last two weeks for the dashboard (/laporan/).")
+    from adminduk.privacy.demo import seed_privacy
+
+    seed_privacy()
+
+
+def privacy_lines() -> list[str]:
+    from adminduk.privacy.demo import demo_lines
+
+    return demo_lines()
 
 
 def seed_civil() -> None:

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin
 
-from .models import Message
+from .models import Message, MessagingConsent
 
 
 @admin.register(Message)
@@ -15,4 +15,15 @@ class MessageAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     list_select_related = ["resident"]
     search_fields = ["=phone", "=gateway_id", "=resident__nik"]
     audit_object_type = "message"
+    audit_nik = "resident.nik"
+
+
+@admin.register(MessagingConsent)
+class MessagingConsentAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    """Consents to non-essential messages, read-only (given and revoked by the resident)."""
+
+    list_display = ["given_at", "resident", "given_via", "revoked_at"]
+    list_select_related = ["resident"]
+    search_fields = ["=resident__nik"]
+    audit_object_type = "messaging_consent"
     audit_nik = "resident.nik"

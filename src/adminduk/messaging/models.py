@@ -14,6 +14,7 @@ class Message(models.Model):
         QUEUED = "queued", _("queued")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        NO_CONSENT = "no_consent", _("not sent: no consent")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -39,7 +40,7 @@ class Message(models.Model):
     text = models.TextField(_("text"), blank=True)
     sensitive = models.BooleanField(_("text withheld"), default=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     gateway_id = models.CharField(_("gateway message id"), max_length=100, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
@@ -61,3 +62,32 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.phone} ({self.status})"
+
+
+class MessagingConsent(models.Model):
+    """A resident's consent to non-essential messages (reminders, invitations) by SMS or
+    WhatsApp: given and revoked from the portal or at the counter, each step audited. One row
+    per consent given; revoking sets revoked_at. Essential messages (messaging.consent) need none."""
+
+    class Via(models.TextChoices):
+        PORTAL = "portal", _("resident portal")
+        COUNTER = "counter", _("office counter")
+
+    id = models.BigAutoField(primary_key=True)
+    resident = models.ForeignKey(
+        "population.Resident", on_delete=models.PROTECT, related_name="messaging_consents", verbose_name=_("resident")
+    )
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    given_via = models.CharField(_("given via"), max_length=8, choices=Via.choices)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("messaging consent")
+        verbose_name_plural = _("messaging consents")
+        constraints = [
+            models.UniqueConstraint(fields=["resident"], condition=models.Q(revoked_at__isnull=True), name="one_current_consent_per_resident"),
+        ]
+
+    def __str__(self):
+        return f"{self.resident_id} {self.given_at:%Y-%m-%d}"

@@ -30,8 +30,19 @@ SENSITIVE_PLACEHOLDER = "[withheld]"
 def send(phone: str, text: str, *, kind: str, resident=None, sensitive: bool = False, actor=None) -> Message:
     """Store one message to `phone` and deliver it through the configured backend at once.
     Returns the Message with its final status (sent or failed). `sensitive` keeps the text out
-    of the database (a sign-in code); `resident` and `actor` are kept with it."""
+    of the database (a sign-in code); `resident` and `actor` are kept with it.
+
+    A non-essential kind (messaging.consent.ESSENTIAL_KINDS lists the others) goes out only to a
+    resident who consented; otherwise it is stored with status no_consent and never delivered."""
     number = normalise(phone)
+    from .consent import may_send
+
+    if not may_send(kind, resident):
+        return Message.objects.create(
+            kind=kind[:40], phone=number, resident=resident, text=SENSITIVE_PLACEHOLDER if sensitive else text,
+            sensitive=sensitive, channel="sms", status=Message.Status.NO_CONSENT, error="no consent for non-essential messages",
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
     try:
         backend = get_backend()
         channel = backend.channel

@@ -37,6 +37,8 @@ MENU = [
     NavItem(_("Dashboard"), "reports:dashboard", Permission.VIEW_REPORTS, ("central",)),
     NavItem(_("Export residents"), "web:resident_export", Permission.EXPORT),
     NavItem(_("Audit log"), "audit:log", Permission.READ_AUDIT),
+    NavItem(_("Data protection cases"), "privacy:cases", Permission.HANDLE_PRIVACY, ("central",)),
+    NavItem(_("Withholdings"), "privacy:withholdings", Permission.WITHHOLD, ("central",)),
     NavItem(_("Offices' sync"), "sync:central_overview", Permission.READ_AUDIT, ("central",)),
     NavItem(_("Sync with the central"), "sync:node_status", None, ("node",)),
 ]

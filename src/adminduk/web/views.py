@@ -16,14 +16,25 @@ from django.views.decorators.http import require_GET
 from adminduk.accounts import certification, scoping
 from adminduk.accounts.access import any_staff_view, staff_view
 from adminduk.accounts.permissions import Permission
+from adminduk.audit import purposes
 from adminduk.audit.actions import record
 from adminduk.audit.queries import chain_status
 from adminduk.core.csv_export import streaming_csv
 from adminduk.population.actions import correct_resident
 from adminduk.population.forms import ResidentCorrectionForm
 from adminduk.population.models import Resident
+from adminduk.privacy import policy
 
 from . import display, queries
+
+
+def _purpose(request) -> dict:
+    """The purpose stated with the request (`tujuan`), and what the search forms offer."""
+    return {
+        "purpose": purposes.parse(request.GET.get("tujuan")) or "",
+        "purpose_required": policy.purpose_required(request.user),
+        "purpose_choices": [(p.value, p.label) for p in purposes.CHOOSABLE],
+    }
 
 
 def _wants_fragment(request) -> bool:
@@ -51,6 +62,7 @@ def home(request):
         "search": queries.NikSearch(""),
         "certificates": certification.certificate_notices(user, timezone.localdate()),
         "audit_chain": chain_status(user),
+        **_purpose(request),
     }
     return render(request, "web/home.html", context)
 
@@ -61,7 +73,14 @@ def resident_search(request):
     """Search by NIK (`nik`), by name with an optional birth date or year (`nama`, `lahir`) or
     by KK number (`kk`). A NIK outcome (invalid, not found, found) is a 200 page, as before; an
     invalid name or KK query is a 400 that the page still shows (the forms tell htmx to swap
-    it in). Every search that could run is audited, with what was found."""
+    it in). Every search that could run is audited, with what was found and its purpose; a
+    search without a purpose is refused (400) for the roles the Dinas' policy names."""
+    stated = _purpose(request)
+    asked = any((request.GET.get(key) or "").strip() for key in ("nik", "nama", "lahir", "kk"))
+    if asked and stated["purpose_required"] and not stated["purpose"]:
+        record(request, "denied", object_type="resident_list", details={"reason": "search without a purpose"})
+        message = _("State the purpose of this search (recording, pickup, application, correction, complaint…): the Dinas requires it for your role.")
+        return _search_response(request, "web/partials/search_result.html", {"search": queries.NikSearch(""), "purpose_error": message}, status=400)
     if "nama" in request.GET or "lahir" in request.GET:
         return _name_search(request)
     if "kk" in request.GET:
@@ -77,12 +96,13 @@ def resident_search(request):
             object_id=search.nik,
             kecamatan_code=resident.kelurahan.kecamatan_id if resident else "",
             details={"found": resident is not None},
+            purpose=stated["purpose"] or None,
         )
     return _search_response(request, "web/partials/search_result.html", {"search": search})
 
 
 def _search_response(request, fragment: str, context: dict, status: int = 200):
-    context = {"mode": "nik", "search": queries.NikSearch(""), **context}
+    context = {"mode": "nik", "search": queries.NikSearch(""), **_purpose(request), **context}
     template = fragment if _wants_fragment(request) else "web/resident_search.html"
     response = render(request, template, context, status=status)
     # Same URL, two bodies: caches must key on the htmx header.
@@ -109,6 +129,7 @@ def _name_search(request):
                 "found": [r.nik for r in outcome.residents],
                 "more": outcome.result.truncated,
             },
+            purpose=purposes.parse(request.GET.get("tujuan")),
         )
     context = {"mode": "name", "name_search": outcome}
     return _search_response(request, "web/partials/name_search_result.html", context, status=400 if outcome.error else 200)
@@ -131,6 +152,7 @@ def _kk_search(request):
             object_id=outcome.kk_number,
             kecamatan_code=family.kelurahan.kecamatan_id if family else "",
             details={"by": "kk", "found": family is not None},
+            purpose=purposes.parse(request.GET.get("tujuan")),
         )
     context = {"mode": "kk", "kk_search": outcome}
     return _search_response(request, "web/partials/kk_search_result.html", context, status=400 if outcome.error else 200)
@@ -142,8 +164,13 @@ def resident_detail(request, nik: str):
     today = timezone.localdate()
     detail = queries.resident_detail(nik, today, scoping.residents_for(request.user))
     resident = detail.resident
-    record(request, "view", object_type="resident", object_id=resident.nik, kecamatan_code=resident.kelurahan.kecamatan_id)
+    stated = _purpose(request)
+    if stated["purpose_required"] and not stated["purpose"]:
+        return render(request, "web/purpose_ask.html", stated)
+    record(request, "view", object_type="resident", object_id=resident.nik, kecamatan_code=resident.kelurahan.kecamatan_id,
+           purpose=stated["purpose"] or None)
     context = {
+        **stated,
         "detail": detail,
         "resident": resident,
         "sections": display.resident_sections(resident),
@@ -161,8 +188,12 @@ def resident_detail(request, nik: str):
 def family_detail(request, kk_number: str):
     detail = queries.family_detail(kk_number, timezone.localdate(), scoping.families_for(request.user))
     family = detail.family
-    record(request, "view", object_type="family", object_id=family.kk_number, kecamatan_code=family.kelurahan.kecamatan_id)
-    context = {"detail": detail, "family": family, "header_rows": display.family_rows(family)}
+    stated = _purpose(request)
+    if stated["purpose_required"] and not stated["purpose"]:
+        return render(request, "web/purpose_ask.html", stated)
+    record(request, "view", object_type="family", object_id=family.kk_number, kecamatan_code=family.kelurahan.kecamatan_id,
+           purpose=stated["purpose"] or None)
+    context = {**stated, "detail": detail, "family": family, "header_rows": display.family_rows(family)}
     return render(request, "web/family_detail.html", context)
 
 
@@ -179,7 +210,7 @@ def resident_edit(request, nik: str):
             correct_resident(stored, changes, reason=form.cleaned_data["reason"], actor=request.user)
             record(
                 request, "update", object_type="resident", object_id=nik,
-                kecamatan_code=stored.kelurahan.kecamatan_id, details={"fields": sorted(changes)},
+                kecamatan_code=stored.kelurahan.kecamatan_id, details={"fields": sorted(changes)}, purpose=purposes.Purpose.CORRECTION,
             )
             messages.success(request, _("The changes are saved and kept in the resident's history."))
         return redirect("web:resident_detail", nik=nik)

@@ -84,6 +84,7 @@ class Command(BaseCommand):
         lines += demo.portal_lines(base)
         lines += demo.civil_lines()
         lines += planning_demo.demo_lines(base)
+        lines += demo.privacy_lines()
         node = None
         if not no_node:
             from adminduk.sync import demo as node_demo

@@ -1,8 +1,10 @@
-"""Huey tasks of appointments: booking confirmations, and the reminder the day before."""
+"""Huey tasks of appointments: booking confirmations, the reminder the day before, and the
+booking events of the offices' nodes (check-ins, attended, no-show) after they are stored."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from .events import KIND_BOOKING_EVENT
 from .reminders import send_reminders
 
 
@@ -17,3 +19,29 @@ def send_confirmation(booking_id: str, rescheduled: bool = False) -> bool:
     from .notify import send_confirmation_now
 
     return send_confirmation_now(booking_id, rescheduled) is not None
+
+
+@db_task(retries=3, retry_delay=30)
+def apply_events(packet_ids: list[str]) -> int:
+    from .applying import apply_packet
+
+    for packet_id in packet_ids:
+        apply_packet(packet_id)
+    return len(packet_ids)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def resume_booking_events() -> int:
+    """Events a lost task left behind, and events still waiting for the one they follow."""
+    from .applying import apply_pending
+
+    return apply_pending()
+
+
+def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
+    """Receiver of sync.signals.packet_stored (after the inbox commit, once per batch)."""
+    from adminduk.sync.events import in_node_order
+
+    ids = in_node_order(KIND_BOOKING_EVENT, packet_ids)
+    if ids:
+        apply_events(ids)

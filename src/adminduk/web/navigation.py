@@ -31,7 +31,7 @@ MENU = [
     NavItem(_("Card pickup"), "printing:pickup", Permission.PRINT),
     NavItem(_("Print quotas"), "printing:quotas", Permission.MANAGE_OFFICES, ("central",)),
     NavItem(_("Queue"), "queueing:desk", Permission.RUN_QUEUE),
-    NavItem(_("RT invitations"), "queueing:invite", Permission.INVITE),
+    NavItem(_("RT invitations"), "queueing:invite", Permission.INVITE, ("central",)),
     NavItem(_("Export residents"), "web:resident_export", Permission.EXPORT),
     NavItem(_("Audit log"), "audit:log", Permission.READ_AUDIT),
     NavItem(_("Offices' sync"), "sync:central_overview", Permission.READ_AUDIT, ("central",)),

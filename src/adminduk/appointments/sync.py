@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from adminduk.audit.actions import record
 from adminduk.offices.models import Office
 from adminduk.sync import keyset
 
@@ -81,7 +82,7 @@ def _positions(token: str) -> dict:
         return {}
 
 
-def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datetime) -> set:
+def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datetime, station=None) -> set:
     """Add one page of each appointment stream after `since` to the pull answer `data`, fold
     their positions into its cursor, and return the ids of the residents its rows name (the
     caller sends those the node may lack: a resident of another kecamatan booked here)."""
@@ -98,6 +99,10 @@ def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datet
         if page:
             positions[stream] = [page[-1].updated_at.isoformat(), str(page[-1].pk)]
         more = more or len(page) == limit
+    for stream, object_type in (("bookings", "booking"), ("invitations", "invitation")):
+        if out[stream]:  # NIKs leave the central: an export like the residents' pull
+            record(None, "export", station=station, object_type=object_type, kecamatan_code=office.kecamatan_id or "",
+                   details={"sync_pull": len(out[stream]), "office": office.code})
     data["appointments"] = out
     data["more"] = data["more"] or more
     cursor = json.loads(base64.urlsafe_b64decode(data["cursor"].encode()))

@@ -210,7 +210,7 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     if digest != master_digest:
         data["master"] = snapshot
     printing_sync.add_streams(data, office, since=since, limit=limit, horizon=horizon)
-    named = appointments_sync.add_streams(data, office, since=since, limit=limit, horizon=horizon)
+    named = appointments_sync.add_streams(data, office, since=since, limit=limit, horizon=horizon, station=station)
     _add_named_residents(data, named, station)
     return data
 

@@ -56,6 +56,7 @@ def pull_all(node, cursor="") -> dict:
 
 
 def on_the_node(node, settings):
+    settings.ADMINDUK_CENTRAL_PUBLIC_KEY = sealing.public_key_b64(sealing.central_public_key())
     settings.ROLE = "node"
     settings.ADMINDUK_STATION_ID = str(node.station.pk)
 

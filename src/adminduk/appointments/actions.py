@@ -82,7 +82,7 @@ def book(
 ) -> Booking:
     """Book the resident with `nik` into `slot` (a Slot or its id). A caller that has already
     looked the resident up (for its jurisdiction check) may pass it as `resident`."""
-    from .notify import confirm_on_commit
+    from .tasks import confirm_on_commit
 
     _central_only()
     if resident is None or resident.nik != nik:
@@ -115,7 +115,7 @@ def _locked(booking: Booking) -> Booking:
 
 def reschedule(booking: Booking, new_slot, *, actor=None, request=None, now: dt.datetime | None = None) -> Booking:
     """Move an open booking to `new_slot` (same service, any office); the old place is freed."""
-    from .notify import confirm_on_commit
+    from .tasks import confirm_on_commit
 
     _central_only()
     new_slot = _slot(new_slot)

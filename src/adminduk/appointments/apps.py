@@ -10,6 +10,6 @@ class AppointmentsConfig(AppConfig):
         from adminduk.sync.signals import packet_stored
 
         from . import signals  # noqa: F401  (capacity follows equipment, hours and closures)
-        from .tasks import on_packet_stored
+        from .inbox import on_packet_stored
 
         packet_stored.connect(on_packet_stored, dispatch_uid="appointments.on_packet_stored")

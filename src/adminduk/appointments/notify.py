@@ -67,14 +67,6 @@ def reminder_text(booking) -> str:
         }
 
 
-def confirm_on_commit(booking, *, rescheduled: bool = False) -> None:
-    """After the commit, the confirmation goes to the task queue: a slow SMS gateway never holds
-    up the booking's answer (the queue runs it at once in tests)."""
-    from .tasks import send_confirmation
-
-    transaction.on_commit(lambda: send_confirmation(str(booking.pk), rescheduled), robust=True)
-
-
 def send_confirmation_now(booking_id: str, rescheduled: bool = False):
     from .models import Booking
 

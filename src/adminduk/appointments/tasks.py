@@ -1,10 +1,10 @@
-"""Huey tasks of appointments: booking confirmations, the reminder the day before, and the
-booking events of the offices' nodes (check-ins, attended, no-show) after they are stored."""
+"""Huey tasks of appointments: booking confirmations, and the reminder the day before (the
+nodes' booking events are applied by appointments.inbox)."""
 
+from django.db import transaction
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from .events import KIND_BOOKING_EVENT
 from .reminders import send_reminders
 
 
@@ -21,27 +21,7 @@ def send_confirmation(booking_id: str, rescheduled: bool = False) -> bool:
     return send_confirmation_now(booking_id, rescheduled) is not None
 
 
-@db_task(retries=3, retry_delay=30)
-def apply_events(packet_ids: list[str]) -> int:
-    from .applying import apply_packet
-
-    for packet_id in packet_ids:
-        apply_packet(packet_id)
-    return len(packet_ids)
-
-
-@db_periodic_task(crontab(minute="*/5"))
-def resume_booking_events() -> int:
-    """Events a lost task left behind, and events still waiting for the one they follow."""
-    from .applying import apply_pending
-
-    return apply_pending()
-
-
-def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
-    """Receiver of sync.signals.packet_stored (after the inbox commit, once per batch)."""
-    from adminduk.sync.events import in_node_order
-
-    ids = in_node_order(KIND_BOOKING_EVENT, packet_ids)
-    if ids:
-        apply_events(ids)
+def confirm_on_commit(booking, *, rescheduled: bool = False) -> None:
+    """After the commit, the confirmation goes to the task queue: a slow SMS gateway never holds
+    up the booking's answer (the queue runs it at once in tests)."""
+    transaction.on_commit(lambda: send_confirmation(str(booking.pk), rescheduled), robust=True)

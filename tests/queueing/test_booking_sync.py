@@ -259,3 +259,16 @@ def test_invitations_for_today_show_on_the_nodes_recording_station(node, office,
             raise RolledBack
     except RolledBack:
         pass
+
+
+def test_a_booking_moved_to_another_office_still_reaches_the_old_offices_node(node, office, booking, make_office):
+    from adminduk.offices import actions as office_actions
+
+    seen = pull_all(node)
+    tatanga = make_office("72.71.06")
+    office_actions.set_opening_hours(tatanga, [(d, dt.time(8), dt.time(16)) for d in range(5)])
+    office_actions.add_equipment(tatanga, "recording_set", "TTG-RS01", label="Set 1")
+    booking_actions.reschedule(booking, slots_for_day(tatanga, booking.slot.date)[2])
+    rows = pull_all(node, seen["cursor"])["bookings"]
+    # Mantikulore's node learns the resident now goes to Tatanga, so it no longer checks them in.
+    assert [(r["id"], r["office"], r["slot"]["office"]) for r in rows] == [(str(booking.pk), tatanga.code, tatanga.code)]

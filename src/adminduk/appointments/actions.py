@@ -11,8 +11,10 @@ second open booking of one resident even when both are made at the same instant.
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adminduk.audit.actions import record
@@ -26,13 +28,24 @@ SETTINGS_FIELDS = ("minutes_per_recording", "slot_minutes", "change_cutoff_minut
 
 
 def _take_place(slot: Slot) -> None:
-    if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
+    if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1, updated_at=timezone.now()):
         raise rules.slot_full(slot)
     slot.refresh_from_db(fields=["booked", "capacity"])
 
 
 def _give_place(slot_id) -> None:
-    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1, updated_at=timezone.now())
+
+
+def _central_only() -> None:
+    """Bookings are made, moved and cancelled at the central, which holds the capacity of every
+    office; a node receives them in the pull and only checks residents in and closes them."""
+    if settings.ROLE == "node":
+        raise BookingRefused(
+            _("Bookings are made, moved and cancelled at the central (the portal, the API or its pages), not on the office's node."),
+            "central_only",
+            409,
+        )
 
 
 def _audit(request, action: str, booking: Booking, actor, **details) -> None:
@@ -71,6 +84,7 @@ def book(
     looked the resident up (for its jurisdiction check) may pass it as `resident`."""
     from .confirmations import confirm_on_commit
 
+    _central_only()
     if resident is None or resident.nik != nik:
         resident = rules.resident_for_nik(nik)
     slot = _slot(slot)
@@ -103,6 +117,7 @@ def reschedule(booking: Booking, new_slot, *, actor=None, request=None, now: dt.
     """Move an open booking to `new_slot` (same service, any office); the old place is freed."""
     from .confirmations import confirm_on_commit
 
+    _central_only()
     new_slot = _slot(new_slot)
     with transaction.atomic():
         booking = _locked(booking)
@@ -121,9 +136,11 @@ def reschedule(booking: Booking, new_slot, *, actor=None, request=None, now: dt.
         list(Slot.objects.select_for_update().filter(pk__in=[old_slot.pk, new_slot.pk]).order_by("pk"))
         _take_place(new_slot)
         _give_place(old_slot.pk)
+        if new_slot.office_id != booking.office_id:
+            booking.left_office = booking.office  # the old office's node gets the move in its pull
         booking.slot, booking.office = new_slot, new_slot.office
         booking.over_capacity, booking.flagged_at, booking.reminder_sent_at = False, None, None
-        booking.save(update_fields=["slot", "office", "over_capacity", "flagged_at", "reminder_sent_at", "updated_at"])
+        booking.save(update_fields=["slot", "office", "left_office", "over_capacity", "flagged_at", "reminder_sent_at", "updated_at"])
         _audit(request, "update", booking, actor, change="reschedule", from_slot=old_slot.starts_at.isoformat())
     confirm_on_commit(booking, rescheduled=True)
     return booking
@@ -131,6 +148,7 @@ def reschedule(booking: Booking, new_slot, *, actor=None, request=None, now: dt.
 
 def cancel(booking: Booking, *, actor=None, request=None, reason: str = "", now: dt.datetime | None = None) -> Booking:
     """Cancel an open booking and free its place (until the latest change time)."""
+    _central_only()
     with transaction.atomic():
         booking = _locked(booking)
         if booking.status != BookingStatus.BOOKED:
@@ -145,29 +163,46 @@ def cancel(booking: Booking, *, actor=None, request=None, reason: str = "", now:
 
 
 @transaction.atomic
-def check_in(booking: Booking, *, actor=None, request=None) -> Booking:
-    """The resident arrived at the office (the queue checks booked residents in)."""
+def check_in(booking: Booking, *, actor=None, request=None, event_id=None, device_time: dt.datetime | None = None) -> Booking:
+    """The resident arrived at the office (the queue checks booked residents in). On a node the
+    check-in also goes to the central as an event packet (appointments.events); at the central
+    `event_id` names the node event being applied."""
+    from . import events
+
     booking = _locked(booking)
     if booking.status != BookingStatus.BOOKED:
         raise BookingRefused(_("Only a booking that is still booked can be checked in."), "not_open", 409)
     booking.status = BookingStatus.CHECKED_IN
-    booking.save(update_fields=["status", "updated_at"])
-    _audit(request, "update", booking, actor, change="check_in")
+    booking.last_event = event_id or booking.last_event
+    booking.save(update_fields=["status", "last_event", "updated_at"])
+    _audit(request, "update", booking, actor, change="check_in", **_node_details(event_id, device_time))
+    events.emit("check_in", booking, actor=actor)
     return booking
 
 
 @transaction.atomic
-def close(booking: Booking, status: str, *, actor=None, request=None) -> Booking:
-    """Finish an open booking as attended or no-show; its place is not given back (the time passed)."""
+def close(booking: Booking, status: str, *, actor=None, request=None, event_id=None, device_time: dt.datetime | None = None) -> Booking:
+    """Finish an open booking as attended or no-show; its place is not given back (the time
+    passed). On a node this travels to the central as an event packet, like check_in."""
+    from . import events
+
     if status not in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW):
         raise ValueError(f"cannot close a booking as {status}")
     booking = _locked(booking)
     if booking.status not in OPEN_STATUSES:
         raise BookingRefused(_("This booking is already finished."), "not_open", 409)
     booking.status = status
-    booking.save(update_fields=["status", "updated_at"])
-    _audit(request, "update", booking, actor, change=status)
+    booking.last_event = event_id or booking.last_event
+    booking.save(update_fields=["status", "last_event", "updated_at"])
+    _audit(request, "update", booking, actor, change=status, **_node_details(event_id, device_time))
+    events.emit("closed", booking, actor=actor, status=status)
     return booking
+
+
+def _node_details(event_id, device_time) -> dict:
+    if event_id is None:
+        return {}
+    return {"node_event": str(event_id)} | ({"device_time": device_time.isoformat()} if device_time else {})
 
 
 # Office booking rules and blocked time (each change refreshes capacity at once).

@@ -82,7 +82,8 @@ class Slot(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     capacity = models.PositiveIntegerField(_("capacity"), default=0)
     booked = models.PositiveIntegerField(_("booked"), default=0)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Every write sets it (the conditional UPDATEs too): the node's pull pages slots by it.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["office", "service", "starts_at"]
@@ -127,8 +128,17 @@ class Booking(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("booked by")
     )
+    left_office = models.ForeignKey(
+        "offices.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("moved away from office"),
+        help_text=_("The office a reschedule last moved the booking away from: its node is told."),
+    )
+    # The last node event applied to this booking (central) or sent for it (node, with
+    # event_pending until the central's copy names that event): a pull never undoes the
+    # office's own check-in or closing while the central has not confirmed it.
+    last_event = models.UUIDField(_("last node event"), null=True, blank=True)
+    event_pending = models.BooleanField(_("waiting for the central"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["slot__starts_at", "created_at"]

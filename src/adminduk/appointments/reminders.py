@@ -4,6 +4,7 @@ one, each marked when sent so a rerun or a second worker sends nothing twice."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,9 +21,11 @@ class ReminderRun:
 
 
 def send_reminders(now: dt.datetime | None = None) -> ReminderRun:
+    run = ReminderRun()
+    if settings.ROLE == "node":
+        return run  # the central reminds: the node's copies of bookings would send each reminder twice
     now = now or timezone.now()
     tomorrow = now.astimezone(timezone.get_default_timezone()).date() + dt.timedelta(days=1)
-    run = ReminderRun()
     pending = Booking.objects.filter(status=BookingStatus.BOOKED, slot__date=tomorrow, reminder_sent_at__isnull=True).values_list("pk", flat=True)
     for pk in list(pending):
         with transaction.atomic():

@@ -9,6 +9,7 @@ their residents told, with another slot offered.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +26,8 @@ def slots_for_day(office, on: dt.date, service: str = Service.PEREKAMAN) -> list
     """The slots of `office` on `on`, made from the current capacity if none exist yet."""
     rows = list(Slot.objects.filter(office=office, service=service, date=on).order_by("starts_at"))
     today = local_today(office)
+    if settings.ROLE == "node":
+        return rows  # a node shows the slots the central made and sent in the pull (appointments.sync)
     if rows or on < today or (on - today).days > capacity.settings_for(office).horizon_days:
         return rows  # rows are made only for the days that can be booked
     wanted = capacity.windows(office, on, service)
@@ -62,6 +65,8 @@ def refresh(office, *, service: str = Service.PEREKAMAN) -> RefreshResult:
     from .notify import offer_another_slot_on_commit
 
     result = RefreshResult()
+    if settings.ROLE == "node":
+        return result  # capacity is the central's: its refreshed slots and flags reach the node in the pull
     today = local_today(office)
     dates = sorted(set(Slot.objects.filter(office=office, service=service, date__gte=today).values_list("date", flat=True)))
     conf = capacity.settings_for(office, fresh=True)
@@ -83,7 +88,7 @@ def refresh(office, *, service: str = Service.PEREKAMAN) -> RefreshResult:
             window = wanted.get(row.starts_at)
             new_capacity = window.capacity if window else 0
             if new_capacity != row.capacity or (window and window.ends_at != row.ends_at):
-                Slot.objects.filter(pk=row.pk).update(capacity=new_capacity, ends_at=window.ends_at if window else row.ends_at)
+                Slot.objects.filter(pk=row.pk).update(capacity=new_capacity, ends_at=window.ends_at if window else row.ends_at, updated_at=now)
                 row.capacity = new_capacity
                 result.slots_changed += 1
             _flag_beyond_capacity(row, now, result)

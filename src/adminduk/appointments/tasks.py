@@ -1,4 +1,5 @@
-"""Huey tasks of appointments: booking confirmations, and the reminder the day before."""
+"""Huey tasks of appointments: booking confirmations, and the reminder the day before (the
+nodes' booking events are applied by appointments.inbox)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task

@@ -5,6 +5,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,7 +154,10 @@ def plan(office, kelurahan_code: str, rw, rt, *, start: dt.date | None = None, d
 @transaction.atomic
 def invite_rt(office, kelurahan_code: str, rw, rt, *, actor=None, request=None, **options) -> tuple[uuid.UUID, list[Invitation], Plan]:
     """Write the plan's invitations as one batch (audited). An RT with nobody to invite is
-    refused with the reason; nothing is stored then."""
+    refused with the reason; nothing is stored then. Invitations are made at the central, which
+    holds every office's capacity; the office's node receives them in the pull."""
+    if settings.ROLE == "node":
+        raise QueueError(_("RT invitations are made at the central; this node receives them when it syncs."), code="central_only")
     result = plan(office, kelurahan_code, rw, rt, **options)
     if not result.candidates:
         raise QueueError(

@@ -21,7 +21,9 @@ Two kinds of change travel:
 Applying a page is idempotent (upserts keyed by NIK, username, certification id, office code,
 station id), and the cursor is stored in the same transaction as the rows it covers.
 The office's request statuses, print jobs, cards, shipments and blangko stock are further
-streams (printing/sync.py), each with its own keyset inside the same cursor.
+streams (printing/sync.py), and so are its slots, bookings and RT invitations
+(appointments/sync.py), each with its own keyset inside the same cursor. A resident those rows
+name who lives outside the office's area (booked here from another kecamatan) comes with them.
 """
 
 import base64
@@ -37,6 +39,7 @@ from django.utils import timezone
 
 from adminduk.accounts.models import Certification, OfficeAssignment, Station, User
 from adminduk.accounts.permissions import STAFF_ROLES
+from adminduk.appointments import sync as appointments_sync
 from adminduk.audit.actions import record
 from adminduk.civil import sync as civil_sync
 from adminduk.documents import keys as document_keys
@@ -208,8 +211,27 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     if digest != master_digest:
         data["master"] = snapshot
     printing_sync.add_streams(data, office, since=since, limit=limit, horizon=horizon)
+    named = appointments_sync.add_streams(data, office, since=since, limit=limit, horizon=horizon, station=station)
+    _add_named_residents(data, named, station)
     civil_sync.add_stream(data, office, since=since, limit=limit, horizon=horizon)  # after printing: both fold into the cursor
     return data
+
+
+def _add_named_residents(data: dict, resident_ids: set, station: Station) -> None:
+    """The residents the appointment rows name, when this page does not carry them: the node
+    may lack one (of another kecamatan who booked at this office, or of its own area whose turn
+    in the residents' stream is still to come). Applied before those rows."""
+    wanted = set(resident_ids) - {uuid.UUID(str(r["id"])) for r in data["residents"]}
+    if not wanted:
+        return
+    office = station.office
+    rows = _rows_of(list(Resident.objects.filter(pk__in=wanted).values(*ROW_COLUMNS)))
+    if rows:
+        data["residents"] += rows
+        record(
+            None, "export", station=station, object_type="resident", kecamatan_code=office.kecamatan_id or "",
+            details={"sync_pull_booked_here": len(rows), "office": office.code},
+        )
 
 
 # --- Node side ---------------------------------------------------------------------------------
@@ -228,6 +250,7 @@ def apply_page(page: dict) -> dict:
         counts |= _apply_master(page["master"], state)
         state.master_digest = page["master_digest"]
     counts |= printing_sync.apply(page.get("printing") or {})  # after the master: it names offices
+    counts |= appointments_sync.apply(page.get("appointments") or {})  # after the residents it names
     counts |= civil_sync.apply(page.get("civil") or [])
     state.cursor = page["cursor"]
     state.save(update_fields=["cursor", "master_digest", "synced_usernames", "updated_at"])

@@ -129,7 +129,7 @@ class NodeState(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     central_url = models.CharField(_("central URL"), max_length=200, blank=True)
     station_id = models.UUIDField(_("station"), null=True, blank=True)
-    cursor = models.CharField(_("pull cursor"), max_length=400, blank=True)
+    cursor = models.CharField(_("pull cursor"), max_length=2000, blank=True)  # one keyset per stream (residents, KK, printing, appointments)
     master_digest = models.CharField(_("master data version"), max_length=64, blank=True)
     synced_usernames = models.JSONField(default=list, blank=True, verbose_name=_("synced usernames"))
     link_state = models.CharField(_("link"), max_length=10, choices=Link.choices, default=Link.UNKNOWN)

@@ -32,7 +32,7 @@ MENU = [
     NavItem(_("Card pickup"), "printing:pickup", Permission.PRINT),
     NavItem(_("Print quotas"), "printing:quotas", Permission.MANAGE_OFFICES, ("central",)),
     NavItem(_("Queue"), "queueing:desk", Permission.RUN_QUEUE),
-    NavItem(_("RT invitations"), "queueing:invite", Permission.INVITE),
+    NavItem(_("RT invitations"), "queueing:invite", Permission.INVITE, ("central",)),
     NavItem(_("Planner"), "planning:planner", Permission.PLAN, ("central",), kota_wide=True),
     NavItem(_("Dashboard"), "reports:dashboard", Permission.VIEW_REPORTS, ("central",)),
     NavItem(_("Export residents"), "web:resident_export", Permission.EXPORT),

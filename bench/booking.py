@@ -128,7 +128,7 @@ def setup(args):
     generate_population(KOTA, max(2 * wanted, 2000), seed=2026)
     candidates = []
     for resident in Resident.objects.order_by("nik").iterator():
-        if resident.is_wajib_ktp(days[-1]) and not is_recorded(resident.nik):
+        if resident.is_wajib_ktp(days[0]) and not is_recorded(resident.nik):  # wajib KTP already on the first day booked
             candidates.append(resident.nik)
             if len(candidates) == wanted:
                 break

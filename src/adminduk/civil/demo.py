@@ -85,8 +85,13 @@ def seed_civil() -> list[Application]:
     family, head, wife = _couple_family()
     if family is not None:
         used.append(family.pk)
-        other = _families().exclude(pk=family.pk).first()  # a tiny demo may have no second family
-        witnesses = [m.resident for m in other.members.select_related("resident")[:2]] if other else []
+        # Two adults of the kecamatan from other KKs (a tiny demo may have fewer).
+        witnesses = list(
+            FamilyMember.objects.filter(family__in=_families().exclude(pk=family.pk), resident__life_status="hidup",
+                                        resident__birth_date__lte=today - dt.timedelta(days=366 * 25))
+            .select_related("resident").order_by("family__kk_number", "resident__nik")[:2]
+        )
+        witnesses = [m.resident for m in witnesses]
         if len(witnesses) == 2:
             made.append(_submit(Kind.AKTA_KELAHIRAN, {
                 "applicant_nik": head.nik, "kk_number": family.kk_number, "child_name": "BAYI DEMO", "child_sex": "P",

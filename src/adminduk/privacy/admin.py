@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from adminduk.core.admin import AuditedReadsAdmin, BadRequestOnInvalidFormMixin, ReadOnlyAdmin
 
-from .models import CorrectionRequest, Objection, PrivacyPolicy, Withholding
+from .models import CorrectionRequest, ForwardCursor, Objection, PrivacyPolicy, Withholding
 
 
 @admin.register(PrivacyPolicy)
@@ -49,3 +49,10 @@ class ObjectionAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
     audit_object_type = "objection"
     audit_kecamatan = "kecamatan_code"
     audit_nik = "nik"
+
+
+@admin.register(ForwardCursor)
+class ForwardCursorAdmin(ReadOnlyAdmin):
+    """How far a node has forwarded its audit entries to the central (written by the forwarding task only)."""
+
+    list_display = ["id", "last_id", "updated_at"]

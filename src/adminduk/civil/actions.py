@@ -160,7 +160,6 @@ def reject(application: Application, *, reason: str, actor) -> Application:
     return application
 
 
-@transaction.atomic
 def _send_download_links(application: Application, issued: list[dict], *, actor, request) -> str:
     """A link and PIN per issued document to the applicant's phone on file; returns the last
     digits of the number they went to ("" when the applicant has no usable number)."""
@@ -181,6 +180,7 @@ def _send_download_links(application: Application, issued: list[dict], *, actor,
     return applicant.phone[-4:]
 
 
+@transaction.atomic
 def approve(application: Application, *, actor, request=None) -> Application:
     """Apply the change to the registry and issue its documents, all in this transaction: any
     refusal leaves the registry and the application as they were. The applicant is sent a

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from adminduk.offices.demo import create_demo_offices
 from adminduk.planning.calendar import WorkingCalendar
 from adminduk.population.generator import generate_population
+from adminduk.reports import summary
 
 from .conftest import log_in
 
@@ -24,6 +25,7 @@ PASSWORD = "kata-sandi-rencana-2026"
 def kota(palu_regions):
     create_demo_offices("72.71")
     generate_population("72.71", 2500, seed=14)
+    summary.rebuild()  # the planner reads the dashboards' summary tables (kept current every minute)
 
 
 def test_a_supervisor_plans_to_a_near_deadline_and_simulates_an_office(page, kota, make_staff):

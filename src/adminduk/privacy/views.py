@@ -19,7 +19,7 @@ from adminduk.population.models import Resident
 
 from . import actions
 from .forms import AnswerForm, CorrectionAnswerForm, WithholdingForm
-from .models import CorrectionRequest, Objection, Status, Withholding
+from .models import CorrectionRequest, Objection, Withholding
 
 
 def _in_scope(request, queryset):

@@ -15,7 +15,7 @@ from adminduk.audit.actions import record
 from adminduk.regions.models import Kelurahan
 
 from . import dashboard, export
-from .filters import BadFilter, Filters, OutOfScope, kecamatan_in_scope, parse
+from .filters import BadFilter, OutOfScope, kecamatan_in_scope, parse
 
 
 def _central_only():

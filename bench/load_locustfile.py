@@ -120,7 +120,7 @@ class Operator(Staff):
         response = self.client.post(
             "/perekaman/panggil/", data={"nik": self.resident()["nik"], "csrfmiddlewaretoken": self.csrf()}, name="recording call"
         )
-        found = SESSION.search(response.url or "") or SESSION.search(response.text or "")
+        found = SESSION.search(response.url or "")  # the call redirects to the new session's page
         if not found:
             return  # refused with a reason on the page (e.g. being recorded at another station)
         session = found.group(1)

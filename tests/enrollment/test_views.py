@@ -89,3 +89,13 @@ def test_other_operators_session_is_not_found(client, adult, operator, make_staf
     other = make_staff("kecamatan_operator", offices=("72.71.08",), certified=("recording",))
     login_verified(client, other)
     assert client.get(reverse("enrollment:session", args=[session.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)  # outside a test transaction, as in production (this was a 500)
+def test_capture_on_a_cancelled_session_is_refused_with_its_reason(op_client, adult):
+    op_client.post(reverse("enrollment:call"), {"nik": adult.nik})
+    session = RecordingSession.objects.get()
+    op_client.post(reverse("enrollment:cancel", args=[session.pk]), {"reason": "salah panggil"})
+    response = op_client.post(reverse("enrollment:capture", args=[session.pk, "face"]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "already cancelled" in response.content.decode()
+    assert not session.captures.exists()

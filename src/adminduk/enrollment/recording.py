@@ -249,7 +249,8 @@ def capture(session: RecordingSession, slot_name: str, *, actor, condition: str 
         raise RecordingRefused("bad_slot", _("Unknown capture %(slot)r.") % {"slot": slot_name})
     session = RecordingSession.objects.get(pk=session.pk)
     if session.state != RecordingSession.State.OPEN or session.operator_id != getattr(actor, "pk", None):
-        _open_session(session, actor)  # raises the precise refusal
+        with transaction.atomic():  # the row lock needs one (a capture on a closed session was a 500)
+            _open_session(session, actor)  # raises the precise refusal
     adapter = adapter_for(slot.modality)
     options = {"condition": condition} if adapter.simulated else {}
     try:

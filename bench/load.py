@@ -10,28 +10,35 @@ prepares it as `adminduk demo` does (Kota Palu, offices, synthetic residents) pl
 per simulated user (kecamatan operators certified for recording and, one in ten, kecamatan
 supervisors, each with a TOTP device), then serves it with `adminduk serve` in production mode
 (gunicorn, 2 x cores + 1 workers, WhiteNoise, plain HTTP on loopback) and runs locust headless:
-every user logs in (password and TOTP code) and then, with 1-4 s of think time, searches by NIK
+every user logs in (password and TOTP code) and then, with 1-4 s of think time (--think), searches by NIK
 and by name, opens resident and KK pages and the home page; operators go through recording steps
 (call a resident, open the session, capture the face, cancel), supervisors open the sync page.
 
+Users start at 2 a second (--spawn-rate): each login costs about 0.3 s of CPU (argon2), and
+operators starting a shift log in over minutes. Locust's FastHttpUser (geventhttpclient) drives
+them, since the load generator shares the machine's cores with the server and PostgreSQL.
+
 Prints requests per second, p50/p95/p99 per page and errors once every user has started (the
-steady state; locust --reset-stats), the logins of the start apart, and the machine's load at
-start and end. Targets on this 2-core machine: p95 < 100 ms for reads (GET), < 200 ms for writes
+steady state; locust --reset-stats), the logins of the start apart, the CPU the web server and
+PostgreSQL used per request in the steady state, and the machine's load at start and end. Targets on this 2-core machine: p95 < 100 ms for reads (GET), < 200 ms for writes
 (POST), 0 errors. Anchor: OpenCRVS reports p95 150 ms read / 300 ms write at 1,000 users on 12 cores.
 """
 
 import argparse
+import contextlib
 import csv
 import json
 import os
 import secrets
 import shutil
+import resource
 import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -57,6 +64,46 @@ def admin_sql(admin_url: str, sql: str) -> None:
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql)
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU time so far of the web server (gunicorn and its workers) and of PostgreSQL's processes."""
+    import psutil
+
+    totals = {"server": 0.0, "postgres": 0.0}
+    try:
+        server = psutil.Process(server_pid)
+        for process in [server, *server.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                totals["server"] += times.user + times.system
+    except psutil.Error:
+        pass
+    for process in psutil.process_iter(["name"]):
+        if (process.info["name"] or "").startswith("postgres"):
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                totals["postgres"] += times.user + times.system
+    return totals
+
+
+class SteadyCpu(threading.Thread):
+    """Samples the CPU used by the server and PostgreSQL over the steady state (from every user
+    started until just before locust stops): where a request's time goes on the shared cores."""
+
+    def __init__(self, server_pid: int, start_after: float, duration: float):
+        super().__init__(daemon=True)
+        self.server_pid, self.start_after, self.duration = server_pid, start_after, duration
+        self.used: dict[str, float] = {}
+        self.seconds = 0.0
+
+    def run(self):
+        time.sleep(self.start_after)
+        first, started = cpu_seconds(self.server_pid), time.monotonic()
+        time.sleep(self.duration)
+        last = cpu_seconds(self.server_pid)
+        self.seconds = time.monotonic() - started
+        self.used = {group: last[group] - first[group] for group in first}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -126,7 +173,10 @@ def main(argv=None) -> int:
     parser.add_argument("--residents", type=int, default=20_000)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--duration", type=int, default=180, help="seconds of load after all users have started")
-    parser.add_argument("--spawn-rate", type=float, default=10.0, help="users started per second")
+    # Each login costs ~0.3 s of CPU (argon2): 200 at 10/s would saturate both cores for a minute.
+    # Operators starting a shift log in over minutes, not seconds.
+    parser.add_argument("--spawn-rate", type=float, default=2.0, help="users started (and logged in) per second")
+    parser.add_argument("--think", default="1-4", help="seconds an operator waits between clicks, MIN-MAX (default 1-4)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: adminduk serve's, 2 x cores + 1)")
     parser.add_argument("--quick", action="store_true", help="3,000 residents, 30 users, 40 s")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres",
@@ -137,6 +187,12 @@ def main(argv=None) -> int:
         args.residents, args.users, args.duration = 3_000, 30, 40
     if args.residents < 1000 or args.users < 1 or args.duration < 5:
         parser.error("--residents must be at least 1000, --users at least 1, --duration at least 5")
+    try:
+        think = tuple(float(x) for x in args.think.split("-"))
+        if len(think) != 2 or not 0 <= think[0] <= think[1]:
+            raise ValueError
+    except ValueError:
+        parser.error("--think must be MIN-MAX seconds, e.g. 1-4")
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("--database-url must be a postgres:// URL")
     try:
@@ -179,8 +235,12 @@ def main(argv=None) -> int:
 
         times = data_dir / "times.json"
         spawn_seconds = args.users / args.spawn_rate
-        locust_env = base_env | {"ADMINDUK_LOAD_FIXTURE": str(fixture), "ADMINDUK_LOAD_TIMES": str(times)}
-        print(f"locust: {args.users} users, {args.spawn_rate:g}/s, {args.duration} s at full load; load average {load_average()}", flush=True)
+        locust_env = base_env | {"ADMINDUK_LOAD_FIXTURE": str(fixture), "ADMINDUK_LOAD_TIMES": str(times), "ADMINDUK_LOAD_THINK": f"{think[0]},{think[1]}"}
+        print(f"locust: {args.users} users, {args.spawn_rate:g}/s, {args.duration} s at full load, {args.think} s between clicks; "
+              f"load average {load_average()}", flush=True)
+        sampler = SteadyCpu(server.pid, start_after=spawn_seconds + 2, duration=max(1.0, args.duration - 4))
+        sampler.start()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(
             [PYTHON, "-m", "locust", "-f", str(Path(__file__).with_name("load_locustfile.py")), "--headless", "--only-summary",
              "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{int(args.duration + spawn_seconds)}s",
@@ -188,8 +248,11 @@ def main(argv=None) -> int:
              "--reset-stats"],  # the per-page table covers the steady state, as the targets do
             env=locust_env, check=True, stdout=subprocess.DEVNULL,
         )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        sampler.join(timeout=10)
+        locust_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         end_load = load_average()
-        report(data_dir, times, args, end_load)
+        report(data_dir, times, args, end_load, sampler, locust_cpu / (args.duration + spawn_seconds))
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
@@ -230,7 +293,7 @@ def warm_up(port: int) -> None:
             client.get("/login/")
 
 
-def report(data_dir: Path, times_file: Path, args, end_load: str) -> None:
+def report(data_dir: Path, times_file: Path, args, end_load: str, sampler: SteadyCpu, locust_cores: float) -> None:
     with open(data_dir / "stats_stats.csv") as handle:
         rows = list(csv.DictReader(handle))
     errors = 0
@@ -250,6 +313,11 @@ def report(data_dir: Path, times_file: Path, args, end_load: str) -> None:
     rps = float(total["Requests/s"])
     print(f"\n{int(total['Request Count']):,} requests, {rps:.1f} requests/s, {errors} errors, "
           f"{args.users} users, {args.residents:,} residents; load average at end {end_load} ({os.cpu_count()} cores)")
+    if sampler.used and rps > 0:
+        cores = {group: used / sampler.seconds for group, used in sampler.used.items()}
+        print(f"CPU in the steady state: web server {cores['server']:.2f} cores ({cores['server'] / rps * 1000:.1f} ms a request), "
+              f"PostgreSQL {cores['postgres']:.2f} cores ({cores['postgres'] / rps * 1000:.1f} ms a request), "
+              f"locust about {locust_cores:.2f} cores (whole run), of {os.cpu_count()}")
     for kind, values, target in (("read", reads, READ_TARGET_MS), ("write", writes, WRITE_TARGET_MS)):
         if values:
             p95 = percentile(values, 0.95)

@@ -222,17 +222,16 @@ def _postgres_candidates(candidates: QuerySet, query: NameQuery, areas: list[str
 def _postgres_vocabulary_near(words: tuple[str, ...]) -> dict[str, list[str]]:
     """For each query word, the registry's name words that share trigrams with it or begin
     with it (GIN trigram index on the word table), in one round trip."""
-    # The session's threshold for `%`: only this module uses the operator.
-    sql = "SELECT set_config('pg_trgm.similarity_threshold', %s, false);" + " UNION ALL ".join(
-        ["SELECT %s, word FROM population_name_word WHERE word %% %s OR word LIKE %s"] * len(words)
-    )
-    params = [str(VOCABULARY_SIMILARITY)]
+    sql = " UNION ALL ".join(["SELECT %s, word FROM population_name_word WHERE word %% %s OR word LIKE %s"] * len(words))
+    params = []
     for word in words:
         params += [word, word, word + "%"]
     near = {word: [] for word in words}
     with connection.cursor() as cursor:
+        # The session's threshold for `%` (only this module uses the operator), as a statement of
+        # its own: a prepared statement (settings: server-side binding) holds one command only.
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, false)", [str(VOCABULARY_SIMILARITY)])
         cursor.execute(sql, params)
-        cursor.nextset()
         for word, candidate in cursor.fetchall():
             near[word].append(candidate)
     return near

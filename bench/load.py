@@ -18,9 +18,10 @@ Users start at 2 a second (--spawn-rate): each login costs about 0.3 s of CPU (a
 operators starting a shift log in over minutes. Locust's FastHttpUser (geventhttpclient) drives
 them, since the load generator shares the machine's cores with the server and PostgreSQL.
 
-Prints requests per second, p50/p95/p99 per page and errors once every user has started (the
-steady state; locust --reset-stats), the logins of the start apart, the CPU the web server and
-PostgreSQL used per request in the steady state, and the machine's load at start and end. Targets on this 2-core machine: p95 < 100 ms for reads (GET), < 200 ms for writes
+Prints requests per second, p50/p95/p99 per page and errors over --duration seconds from the
+moment every user has logged in (the steady state), the logins of the start apart, the CPU the
+web server and PostgreSQL used per request in the steady state, and the machine's load at start
+and end. Targets on this 2-core machine: p95 < 100 ms for reads (GET), < 200 ms for writes
 (POST), 0 errors. Anchor: OpenCRVS reports p95 150 ms read / 300 ms write at 1,000 users on 12 cores.
 """
 
@@ -87,23 +88,22 @@ def cpu_seconds(server_pid: int) -> dict[str, float]:
     return totals
 
 
-class SteadyCpu(threading.Thread):
-    """Samples the CPU used by the server and PostgreSQL over the steady state (from every user
-    started until just before locust stops): where a request's time goes on the shared cores."""
+class SteadyCpu:
+    """The CPU used by the server and PostgreSQL between start() and stop(): where a request's
+    time goes on the shared cores."""
 
-    def __init__(self, server_pid: int, start_after: float, duration: float):
-        super().__init__(daemon=True)
-        self.server_pid, self.start_after, self.duration = server_pid, start_after, duration
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
         self.used: dict[str, float] = {}
         self.seconds = 0.0
 
-    def run(self):
-        time.sleep(self.start_after)
-        first, started = cpu_seconds(self.server_pid), time.monotonic()
-        time.sleep(self.duration)
+    def start(self):
+        self.first, self.started = cpu_seconds(self.server_pid), time.monotonic()
+
+    def stop(self):
         last = cpu_seconds(self.server_pid)
-        self.seconds = time.monotonic() - started
-        self.used = {group: last[group] - first[group] for group in first}
+        self.seconds = time.monotonic() - self.started
+        self.used = {group: last[group] - self.first[group] for group in self.first}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -185,8 +185,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.residents, args.users, args.duration = 3_000, 30, 40
-    if args.residents < 1000 or args.users < 1 or args.duration < 5:
-        parser.error("--residents must be at least 1000, --users at least 1, --duration at least 5")
+    if args.residents < 1000 or args.users < 10 or args.duration < 5:
+        parser.error("--residents must be at least 1000, --users at least 10 (one in ten is a supervisor), --duration at least 5")
     try:
         think = tuple(float(x) for x in args.think.split("-"))
         if len(think) != 2 or not 0 <= think[0] <= think[1]:
@@ -238,21 +238,34 @@ def main(argv=None) -> int:
         locust_env = base_env | {"ADMINDUK_LOAD_FIXTURE": str(fixture), "ADMINDUK_LOAD_TIMES": str(times), "ADMINDUK_LOAD_THINK": f"{think[0]},{think[1]}"}
         print(f"locust: {args.users} users, {args.spawn_rate:g}/s, {args.duration} s at full load, {args.think} s between clicks; "
               f"load average {load_average()}", flush=True)
-        sampler = SteadyCpu(server.pid, start_after=spawn_seconds + 2, duration=max(1.0, args.duration - 4))
-        sampler.start()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(
+        steady_mark = data_dir / "steady"
+        locust_env |= {"ADMINDUK_LOAD_STEADY": str(steady_mark)}
+        before, locust_started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
+        locust = subprocess.Popen(
             [PYTHON, "-m", "locust", "-f", str(Path(__file__).with_name("load_locustfile.py")), "--headless", "--only-summary",
-             "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{int(args.duration + spawn_seconds)}s",
-             "--host", f"http://127.0.0.1:{port}", "--csv", str(data_dir / "stats"), "--loglevel", "WARNING", "--exit-code-on-error", "0",
-             "--reset-stats"],  # the per-page table covers the steady state, as the targets do
-            env=locust_env, check=True, stdout=subprocess.DEVNULL,
+             "-u", str(args.users), "-r", str(args.spawn_rate),
+             "--host", f"http://127.0.0.1:{port}", "--csv", str(data_dir / "stats"), "--loglevel", "WARNING", "--exit-code-on-error", "0"],
+            env=locust_env, stdout=subprocess.DEVNULL,
         )
+        # The steady state starts once every user has logged in (the locustfile resets its
+        # statistics then and writes the mark) and lasts --duration seconds.
+        deadline = time.monotonic() + spawn_seconds + 600
+        while not steady_mark.exists() and locust.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if not steady_mark.exists():
+            locust.kill()
+            raise SystemExit("the users did not all log in within ten minutes of starting")
+        print(f"every user logged in {time.monotonic() - started:.0f} s after the start; measuring {args.duration} s", flush=True)
+        sampler = SteadyCpu(server.pid)
+        sampler.start()
+        time.sleep(args.duration)
+        sampler.stop()
+        locust.send_signal(signal.SIGTERM)  # locust stops its users and writes its statistics
+        locust.wait(timeout=120)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        sampler.join(timeout=10)
         locust_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         end_load = load_average()
-        report(data_dir, times, args, end_load, sampler, locust_cpu / (args.duration + spawn_seconds))
+        report(data_dir, times, args, end_load, sampler, locust_cpu / (time.monotonic() - locust_started))
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)

@@ -9,6 +9,7 @@ class AppointmentsConfig(AppConfig):
     def ready(self):
         from adminduk.sync.signals import packet_stored
 
+        from . import applying  # noqa: F401  (registers its node events with sync.events)
         from . import signals  # noqa: F401  (capacity follows equipment, hours and closures)
         from .inbox import on_packet_stored
 

@@ -58,15 +58,19 @@ def _slot_row(slot: Slot) -> dict:
             "starts_at": slot.starts_at.isoformat(), "ends_at": slot.ends_at.isoformat(), "capacity": slot.capacity, "booked": slot.booked}
 
 
+def booking_row(obj: Booking) -> dict:
+    return {"id": str(obj.pk), "resident": str(obj.resident_id), "nik": obj.nik, "office": obj.office.code, "service": obj.service,
+            "slot": _slot_row(obj.slot), "status": obj.status, "channel": obj.channel, "over_capacity": obj.over_capacity,
+            "flagged_at": obj.flagged_at.isoformat() if obj.flagged_at else None,
+            "created_by": obj.created_by.username if obj.created_by_id else "", "created_at": obj.created_at.isoformat(),
+            "last_event": str(obj.last_event) if obj.last_event else None}
+
+
 def _row(stream: str, obj) -> dict:
     if stream == "slots":
         return _slot_row(obj)
     if stream == "bookings":
-        return {"id": str(obj.pk), "resident": str(obj.resident_id), "nik": obj.nik, "office": obj.office.code, "service": obj.service,
-                "slot": _slot_row(obj.slot), "status": obj.status, "channel": obj.channel, "over_capacity": obj.over_capacity,
-                "flagged_at": obj.flagged_at.isoformat() if obj.flagged_at else None,
-                "created_by": obj.created_by.username if obj.created_by_id else "", "created_at": obj.created_at.isoformat(),
-                "last_event": str(obj.last_event) if obj.last_event else None}
+        return booking_row(obj)
     return {"id": str(obj.pk), "batch": str(obj.batch), "resident": str(obj.resident_id), "nik": obj.nik, "office": obj.office.code,
             "date": obj.date.isoformat(), "time": obj.time.isoformat(), "status": obj.status, "kelurahan": obj.kelurahan_id,
             "rw": obj.rw, "rt": obj.rt, "booking": str(obj.booking_id) if obj.booking_id else None}

@@ -11,6 +11,7 @@ class CivilConfig(AppConfig):
     def ready(self):
         from adminduk.sync.signals import packet_stored
 
+        from . import applying  # noqa: F401  (registers its node events with sync.events)
         from .tasks import on_packet_stored
 
         packet_stored.connect(on_packet_stored, dispatch_uid="civil.on_packet_stored")

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from adminduk.sync import events as node_events
 from adminduk.sync.events import EventRefused
@@ -56,4 +57,6 @@ def _apply(event: dict, office, packet_id=None) -> None:
         raise EventRefused(f"unknown document event {kind!r}")
 
 
-HANDLER = node_events.EventKind(KIND_DOCUMENT_EVENT, "document event", _apply, (IntegrityError, issuing.DocumentError, keys.KeyError_))
+HANDLER = node_events.register(node_events.EventKind(
+    KIND_DOCUMENT_EVENT, "document event", _apply, (IntegrityError, issuing.DocumentError, keys.KeyError_), title=_("issued document"),
+))

@@ -11,6 +11,7 @@ class PrintingConfig(AppConfig):
     def ready(self):
         from adminduk.sync.signals import packet_stored
 
+        from . import applying  # noqa: F401  (registers its node events with sync.events)
         from . import signals  # noqa: F401  (routes a request to a print queue when it becomes print ready)
         from .tasks import on_packet_stored
 

@@ -22,7 +22,8 @@ Applying a page is idempotent (upserts keyed by NIK, username, certification id,
 station id), and the cursor is stored in the same transaction as the rows it covers.
 The office's request statuses, print jobs, cards, shipments and blangko stock are further
 streams (printing/sync.py), and so are its slots, bookings and RT invitations
-(appointments/sync.py), each with its own keyset inside the same cursor. A resident those rows
+(appointments/sync.py), and so are the node's events the central refused (sync/refusals.py),
+each with its own keyset inside the same cursor. A resident those rows
 name who lives outside the office's area (booked here from another kecamatan) comes with them.
 """
 
@@ -47,7 +48,7 @@ from adminduk.offices.models import Office
 from adminduk.population.models import FormerArea, Resident
 from adminduk.printing import sync as printing_sync
 
-from . import families, keyset
+from . import families, keyset, refusals
 from .models import NodeState
 
 PAGE_LIMIT = 1000
@@ -214,6 +215,7 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     named = appointments_sync.add_streams(data, office, since=since, limit=limit, horizon=horizon, station=station)
     _add_named_residents(data, named, station)
     civil_sync.add_stream(data, office, since=since, limit=limit, horizon=horizon)  # after printing: both fold into the cursor
+    refusals.add_stream(data, office, since=since, limit=limit, horizon=horizon)  # the node's events the central refused
     return data
 
 
@@ -252,6 +254,7 @@ def apply_page(page: dict) -> dict:
     counts |= printing_sync.apply(page.get("printing") or {})  # after the master: it names offices
     counts |= appointments_sync.apply(page.get("appointments") or {})  # after the residents it names
     counts |= civil_sync.apply(page.get("civil") or [])
+    counts |= refusals.apply(page.get("refusals") or [])  # last: the central's copy of the rows it carries is the newest
     state.cursor = page["cursor"]
     state.save(update_fields=["cursor", "master_digest", "synced_usernames", "updated_at"])
     if any(counts.values()) or "master" in page:

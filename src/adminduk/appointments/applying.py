@@ -82,7 +82,17 @@ def _take_rows(rows: dict) -> None:
     sync.apply(rows)
 
 
+def _describe(subjects: dict) -> str:
+    """On the node: whose booking it was and its state now."""
+    from .models import Booking
+
+    found = Booking.objects.select_related("resident").filter(pk__in=subjects.get("bookings") or [])
+    return "; ".join(
+        _("%(nik)s %(name)s, booking now %(status)s") % {"nik": b.nik, "name": b.resident.full_name, "status": b.get_status_display()} for b in found
+    )
+
+
 HANDLER = node_events.register(node_events.EventKind(
     KIND_BOOKING_EVENT, "booking event", _apply, (BookingRefused,), title=_("booking check-in or closing"),
-    subjects=_subjects, central_rows=_central_rows, node_models=_node_models, take_rows=_take_rows,
+    subjects=_subjects, central_rows=_central_rows, node_models=_node_models, take_rows=_take_rows, describe=_describe,
 ))

@@ -77,7 +77,15 @@ def _take_rows(rows: dict) -> None:
     sync.apply(rows.get("civil") or [])
 
 
+def _describe(subjects: dict) -> str:
+    """On the node: which application (kind and NIK) and its state now."""
+    from .models import Application
+
+    found = Application.objects.filter(pk__in=subjects.get("applications") or [])
+    return "; ".join(_("%(application)s, now %(status)s") % {"application": a, "status": a.get_status_display()} for a in found)
+
+
 HANDLER = node_events.register(node_events.EventKind(
     KIND_CIVIL_EVENT, "civil event", _apply, (CivilError, UploadRefused), title=_("counter application"),
-    subjects=_subjects, central_rows=_central_rows, node_models=_node_models, take_rows=_take_rows,
+    subjects=_subjects, central_rows=_central_rows, node_models=_node_models, take_rows=_take_rows, describe=_describe,
 ))

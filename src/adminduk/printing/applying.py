@@ -118,7 +118,19 @@ def _take_rows(rows: dict) -> None:
     sync.apply(rows)
 
 
+def _describe(subjects: dict) -> str:
+    """On the node: the NIK of the job or card and its state now."""
+    from .models import Card, PrintJob
+
+    jobs = PrintJob.objects.filter(pk__in=subjects.get("jobs") or [])
+    cards = Card.objects.filter(Q(pk__in=subjects.get("cards") or []) | Q(serial__in=subjects.get("serials") or []))
+    return "; ".join(
+        [_("print job %(nik)s, now %(status)s") % {"nik": j.nik, "status": j.get_status_display()} for j in jobs]
+        + [_("card %(serial)s (%(nik)s), now %(status)s") % {"serial": c.serial, "nik": c.nik, "status": c.get_status_display()} for c in cards]
+    )
+
+
 HANDLER = node_events.register(node_events.EventKind(
     KIND_PRINT_EVENT, "print event", _apply, (PrintingError,), title=_("printing, shipment or pickup"),
-    subjects=_subjects, central_rows=_central_rows, node_models=_node_models, take_rows=_take_rows,
+    subjects=_subjects, central_rows=_central_rows, node_models=_node_models, take_rows=_take_rows, describe=_describe,
 ))

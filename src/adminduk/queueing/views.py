@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from adminduk.accounts.access import public_view, staff_view
 from adminduk.accounts.permissions import Permission
+from adminduk.appointments.events import KIND_BOOKING_EVENT
 from adminduk.audit.actions import record
 from adminduk.offices.models import Office
 from adminduk.regions.models import Kelurahan
+from adminduk.sync import refusals
 
 from . import actions, checkin, display, invitations, letters, stats
 from .choices import TicketStatus
@@ -38,6 +40,8 @@ def _desk_context(request, office, **extra):
         "skipped": Ticket.objects.filter(office=office, day=day, status=TicketStatus.WAITING, call_count__gt=0).order_by("queued_at"),
         "board": display.board(office),
         "display_url": reverse("queueing:display", args=[office.code]),
+        # Check-ins and closings of this office the central refused: the operator sees why.
+        "refusals": refusals.for_operators(refusals.recent(office, kinds=[KIND_BOOKING_EVENT]), limit=20),
     }
     context.update(extra)
     return context

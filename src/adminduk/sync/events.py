@@ -43,6 +43,7 @@ class EventKind:
     # central_rows' answer as the pull would.
     node_models: Callable | None = None
     take_rows: Callable | None = None
+    describe: Callable | None = None  # node: describe(subjects) -> what the operator reads the refusal is about
 
     def reason(self, exc: BaseException) -> str:
         messages = getattr(exc, "messages", None)  # a ValidationError's first message

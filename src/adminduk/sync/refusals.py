@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
@@ -106,6 +107,22 @@ def recent(office=None, *, kinds=None, days: int = RECENT_DAYS):
     return found.order_by("-refused_at", "id")
 
 
-def title(kind: str) -> str:
-    handler = events.KINDS.get(kind)
-    return str(handler.title) if handler and handler.title else kind
+@dataclass(frozen=True)
+class Shown:
+    refused_at: dt.datetime
+    title: str
+    event_type: str
+    concerns: str
+    reason: str
+
+
+def for_operators(found, limit: int = 50) -> list[Shown]:
+    """The refusals as the node's pages show them: what kind of action, what it was about (in
+    the kind's words, e.g. the resident and the booking's state now) and the central's reason."""
+    shown = []
+    for refusal in found[:limit]:
+        handler = events.KINDS.get(refusal.kind)
+        title = str(handler.title) if handler and handler.title else refusal.kind
+        concerns = handler.describe(refusal.subjects or {}) if handler and handler.describe else ""
+        shown.append(Shown(refusal.refused_at, title, refusal.event_type, concerns, refusal.reason))
+    return shown

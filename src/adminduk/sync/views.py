@@ -12,6 +12,7 @@ from adminduk.accounts.permissions import Permission
 from adminduk.accounts.scoping import scope_of
 from adminduk.offices.models import Office
 
+from . import refusals
 from .models import InboxPacket, NodeHeartbeat, NodeState, OutboxPacket, RejectedDelivery
 
 STALE_AFTER = dt.timedelta(minutes=15)
@@ -31,6 +32,7 @@ def node_status(request):
         "rejected_count": counts.get(OutboxPacket.State.REJECTED, 0),
         "oldest_pending": oldest,
         "rejected": OutboxPacket.objects.filter(state=OutboxPacket.State.REJECTED).order_by("-rejected_at", "-created_at")[:50],
+        "refusals": refusals.for_operators(refusals.recent()),
         "now": timezone.now(),
     }
     template = "sync/partials/node_status_body.html" if request.htmx else "sync/node_status.html"

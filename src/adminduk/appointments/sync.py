@@ -25,8 +25,9 @@ from adminduk.audit.actions import record
 from adminduk.offices.models import Office
 from adminduk.sync import keyset
 
+from .actions import SETTINGS_FIELDS
 from .choices import OPEN_STATUSES
-from .models import Booking, Slot
+from .models import Booking, BookingSettings, Slot
 
 logger = logging.getLogger("adminduk.appointments")
 
@@ -115,7 +116,33 @@ def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datet
     return residents
 
 
+def settings_rows(offices) -> dict:
+    """The booking settings of `offices` for the pull's master snapshot, by office code (None:
+    the office uses the defaults). The node applies the central's rules (latest change time,
+    slot length, minutes per recording, horizon), never its own."""
+    found = {conf.office_id: conf for conf in BookingSettings.objects.filter(office__in=list(offices))}
+    return {o.code: ({name: getattr(found[o.pk], name) for name in SETTINGS_FIELDS} if o.pk in found else None) for o in offices}
+
+
 # --- Node side ---------------------------------------------------------------------------------
+
+
+def apply_settings(rows: dict, offices: dict) -> int:
+    """Take the central's booking settings for the snapshot's offices (`offices`: code → Office)."""
+    changed = 0
+    for code, values in rows.items():
+        office = offices.get(code)
+        if office is None:
+            continue
+        if values is None:
+            changed += BookingSettings.objects.filter(office=office).delete()[0]
+            continue
+        values = {name: values[name] for name in SETTINGS_FIELDS}
+        conf = BookingSettings.objects.filter(office=office).first()
+        if conf is None or any(getattr(conf, name) != value for name, value in values.items()):
+            BookingSettings.objects.update_or_create(office=office, defaults=values)
+            changed += 1
+    return changed
 
 
 def _office(code: str, cache: dict) -> Office:

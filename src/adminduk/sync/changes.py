@@ -10,7 +10,7 @@ Two kinds of change travel:
   rows older than a short horizon (ADMINDUK_SYNC_CHANGE_LAG_SECONDS, default 30 s): a
   transaction longer than that is the assumption's limit. Node clocks are never consulted.
 * Family cards (KK) of those residents, with their members among them: see sync/families.py.
-* The office's master snapshot: offices of the kab/kota, the stations of the node's office
+* The office's master snapshot: offices of the kab/kota (with their booking settings), the stations of the node's office
   (with revocations), and the staff assigned to the office with their role, certifications,
   password hash and TOTP devices. Operators must log in on the node while it is offline, so
   the node needs the (Argon2) hash and the TOTP key; they travel only inside this signed
@@ -169,6 +169,7 @@ def master_snapshot(office: Office) -> dict:
             for u in users
         ],
         "documents": document_keys.node_blocks_and_keys(office),  # number blocks held by the node, published document keys
+        "booking_settings": appointments_sync.settings_rows(offices),  # the central's booking rules, by office code
     }
 
 
@@ -362,4 +363,6 @@ def _apply_master(master: dict, state: NodeState) -> dict:
         User.objects.filter(username__in=dropped).update(is_active=False)
     state.synced_usernames = sorted(seen)
     documents = document_keys.apply_on_node(master.get("documents") or {}, offices)
-    return {"offices": len(offices), "stations": len(master.get("stations", [])), "users": len(seen), "deactivated": len(dropped)} | documents
+    booking_settings = appointments_sync.apply_settings(master.get("booking_settings") or {}, offices)
+    return {"offices": len(offices), "stations": len(master.get("stations", [])), "users": len(seen), "deactivated": len(dropped),
+            "booking_settings": booking_settings} | documents

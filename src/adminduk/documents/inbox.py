@@ -15,11 +15,6 @@ from .events import KIND_DOCUMENT_EVENT
 from .models import IssuedDocument, NumberBlock, SigningKey
 
 
-def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
-    for packet_id in node_events.in_node_order(KIND_DOCUMENT_EVENT, packet_ids):
-        apply_packet(packet_id)
-
-
 def apply_packet(packet_id) -> str:
     """Apply one stored document event exactly once; returns its final inbox state."""
     return node_events.apply_packet(HANDLER, packet_id)
@@ -59,4 +54,5 @@ def _apply(event: dict, office, packet_id=None) -> None:
 
 HANDLER = node_events.register(node_events.EventKind(
     KIND_DOCUMENT_EVENT, "document event", _apply, (IntegrityError, issuing.DocumentError, keys.KeyError_), title=_("issued document"),
+    inline=True,  # applied in the receiver itself, without a task, as document events always were
 ))

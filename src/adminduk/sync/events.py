@@ -44,6 +44,7 @@ class EventKind:
     node_models: Callable | None = None
     take_rows: Callable | None = None
     describe: Callable | None = None  # node: describe(subjects) -> what the operator reads the refusal is about
+    inline: bool = False  # applied in the packet_stored receiver itself instead of a task (sync.tasks)
 
     def reason(self, exc: BaseException) -> str:
         messages = getattr(exc, "messages", None)  # a ValidationError's first message

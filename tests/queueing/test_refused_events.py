@@ -15,6 +15,7 @@ from adminduk.appointments import actions as booking_actions
 from adminduk.appointments import events
 from adminduk.appointments.choices import BookingStatus
 from adminduk.appointments.models import Booking
+from adminduk.audit.models import AuditEntry
 from adminduk.queueing import checkin
 from adminduk.sync import changes
 from adminduk.sync.models import EventRefusal, InboxPacket, OutboxPacket
@@ -87,8 +88,10 @@ def test_a_refused_check_in_no_longer_waits_and_the_operator_sees_why(
             assert kept.office == office and "cancelled" in kept.reason
             desk = client.get(f"/antrian/?office={office.code}").content.decode()
             assert "Kejadian yang ditolak pusat" in desk and booking.nik in desk and "cancelled" in desk and "dibatalkan" in desk
+            assert AuditEntry.objects.filter(action="view", object_type="resident_list", details__refused_booking_events=[booking.nik]).exists()
             page = client.get("/sinkronisasi/node/").content.decode()
-            assert "Kejadian yang ditolak pusat" in page and "lapor hadir atau penutupan pemesanan" in page
+            assert "Kejadian yang ditolak pusat" in page and "lapor hadir atau penutupan pemesanan" in page and "cancelled" in page
+            assert booking.nik not in page  # the sync page shows no personal data
             # The same page again changes nothing (a pull repeated after a lost answer).
             changes.apply_page(later[0])
             assert EventRefusal.objects.count() == 1 and not Booking.objects.get(pk=booking.pk).event_pending

@@ -116,13 +116,14 @@ class Shown:
     reason: str
 
 
-def for_operators(found, limit: int = 50) -> list[Shown]:
+def for_operators(found, limit: int = 50, *, concerns: bool = True) -> list[Shown]:
     """The refusals as the node's pages show them: what kind of action, what it was about (in
-    the kind's words, e.g. the resident and the booking's state now) and the central's reason."""
+    the kind's words, e.g. the resident and the booking's state now; left out with
+    `concerns=False` on pages without personal data) and the central's reason."""
     shown = []
     for refusal in found[:limit]:
         handler = events.KINDS.get(refusal.kind)
         title = str(handler.title) if handler and handler.title else refusal.kind
-        concerns = handler.describe(refusal.subjects or {}) if handler and handler.describe else ""
-        shown.append(Shown(refusal.refused_at, title, refusal.event_type, concerns, refusal.reason))
+        about = handler.describe(refusal.subjects or {}) if concerns and handler and handler.describe else ""
+        shown.append(Shown(refusal.refused_at, title, refusal.event_type, about, refusal.reason))
     return shown

@@ -86,8 +86,7 @@ def _apply(event: dict, office, packet_id) -> None:
 
 def _subjects(event: dict) -> dict:
     """The job and card an event names (by id, or the card by its serial)."""
-    subjects = {name: [str(event[key])] for name, key in (("jobs", "job"), ("cards", "card"), ("serials", "serial")) if event.get(key)}
-    return subjects
+    return {name: [str(event[key])] for name, key in (("jobs", "job"), ("cards", "card"), ("serials", "serial")) if event.get(key)}
 
 
 def _central_rows(office, subjects: dict) -> dict:

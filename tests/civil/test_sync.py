@@ -87,7 +87,7 @@ def test_the_node_keeps_its_own_change_until_the_central_shows_it(apply, sample_
     application = apply("akta_kelahiran", birth_data(sample_family, witnesses), docs=False)
     actions.add_document(application, Requirement.BIRTH_LETTER, pdf_bytes(), "lahir.pdf")
     Application.objects.filter(pk=application.pk).update(event_pending=True)
-    central_before = civil_sync._row(Application.objects.get(pk=application.pk)) | {"missing": ["birth_letter", "family_card"]}
+    central_before = civil_sync.row_of(Application.objects.get(pk=application.pk)) | {"missing": ["birth_letter", "family_card"]}
     assert civil_sync.apply([central_before]) == {}  # the birth letter the node added is not at the central yet
     assert Application.objects.get(pk=application.pk).event_pending
     decided = central_before | {"status": Status.REJECTED, "decision_reason": "Data tidak sesuai", "decided_at": "2026-12-03T10:00:00+08:00", "missing": []}

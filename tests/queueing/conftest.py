@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from adminduk.offices import actions as office_actions
 from adminduk.offices.choices import EquipmentKind
@@ -37,3 +38,16 @@ def operator(make_staff, office):
 @pytest.fixture
 def supervisor(make_staff, office):
     return make_staff("supervisor", offices=("72.71.08",), username="spv.antrian")
+
+
+@pytest.fixture
+def office_morning(monkeypatch):
+    """The clock fixed at 08:00 in Palu (WITA, UTC+8) on the next Tuesday that is no national
+    holiday, for tests that invite residents for "today": late in the local evening (from 13:00
+    UTC) today's slots have passed their latest change time, and from 16:00 UTC it is already
+    tomorrow in Palu. Returns that moment."""
+    from tests.appointments.conftest import next_plain_weekday
+
+    moment = dt.datetime.combine(next_plain_weekday(1, at_least=1), dt.time(8), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(dt.UTC))
+    return moment

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pages(office, counters, operator, supervisor, make_resident):
+def pages(office_morning, office, counters, operator, supervisor, make_resident):
     office_actions.set_opening_hours(office, [(d, dt.time(0), dt.time(23, 59)) for d in range(7)])
     for n in range(3):
         make_resident(birth_date=f"198{n}-03-0{n + 1}")

@@ -120,7 +120,7 @@ def test_letters_have_one_page_per_invitation(office, rt_residents, supervisor):
     assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == len(created) == 5
 
 
-def test_invited_on_lists_the_day(office, rt_residents, supervisor):
+def test_invited_on_lists_the_day(office_morning, office, rt_residents, supervisor):
     today = timezone.localdate()
     office_actions.set_opening_hours(office, [(d, dt.time(0), dt.time(23, 59)) for d in range(7)])
     invitations.invite_rt(office, TANAMODINDI, "2", "3", actor=supervisor, start=today, days=1, per_day=2)

@@ -142,7 +142,7 @@ def test_operators_may_not_invite(desk):
     assert desk.get(reverse("queueing:invite")).status_code == 403
 
 
-def test_recording_station_lists_who_was_invited_today(client, office, operator, make_resident, supervisor):
+def test_recording_station_lists_who_was_invited_today(office_morning, client, office, operator, make_resident, supervisor):
     from adminduk.offices import actions as office_actions
     from adminduk.queueing import invitations
 

@@ -6,6 +6,9 @@ through appointments.actions (audited); an event for a booking of another office
 import datetime as dt
 import uuid
 
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
 from adminduk.sync import events as node_events
 from adminduk.sync.events import EventRefused
 
@@ -54,4 +57,42 @@ def _apply(event: dict, office, packet_id) -> None:
     Booking.objects.filter(pk=booking.pk).update(last_event=packet_id)
 
 
-HANDLER = node_events.EventKind(KIND_BOOKING_EVENT, "booking event", _apply, (BookingRefused,))
+def _subjects(event: dict) -> dict:
+    return {"bookings": [str(uuid.UUID(str(event["booking"])))]}
+
+
+def _central_rows(office, subjects: dict) -> dict:
+    """The central's copy of the refused event's booking, as the office's pull sends it."""
+    from . import sync
+    from .models import Booking
+
+    bookings = Booking.objects.filter(pk__in=subjects.get("bookings") or []).filter(Q(office=office) | Q(left_office=office))
+    return {"bookings": [sync.booking_row(b) for b in bookings.select_related("slot__office", "office", "created_by")]}
+
+
+def _node_models() -> tuple:
+    from .models import Booking
+
+    return (Booking,)
+
+
+def _take_rows(rows: dict) -> None:
+    from . import sync
+
+    sync.apply(rows)
+
+
+def _describe(subjects: dict) -> str:
+    """On the node: whose booking it was and its state now."""
+    from .models import Booking
+
+    found = Booking.objects.select_related("resident").filter(pk__in=subjects.get("bookings") or [])
+    return "; ".join(
+        _("%(nik)s %(name)s, booking now %(status)s") % {"nik": b.nik, "name": b.resident.full_name, "status": b.get_status_display()} for b in found
+    )
+
+
+HANDLER = node_events.register(node_events.EventKind(
+    KIND_BOOKING_EVENT, "booking event", _apply, (BookingRefused,), title=_("booking check-in or closing"),
+    subjects=_subjects, central_rows=_central_rows, node_models=_node_models, take_rows=_take_rows, describe=_describe,
+))

@@ -25,8 +25,9 @@ from adminduk.audit.actions import record
 from adminduk.offices.models import Office
 from adminduk.sync import keyset
 
+from .actions import SETTINGS_FIELDS
 from .choices import OPEN_STATUSES
-from .models import Booking, Slot
+from .models import Booking, BookingSettings, Slot
 
 logger = logging.getLogger("adminduk.appointments")
 
@@ -58,15 +59,19 @@ def _slot_row(slot: Slot) -> dict:
             "starts_at": slot.starts_at.isoformat(), "ends_at": slot.ends_at.isoformat(), "capacity": slot.capacity, "booked": slot.booked}
 
 
+def booking_row(obj: Booking) -> dict:
+    return {"id": str(obj.pk), "resident": str(obj.resident_id), "nik": obj.nik, "office": obj.office.code, "service": obj.service,
+            "slot": _slot_row(obj.slot), "status": obj.status, "channel": obj.channel, "over_capacity": obj.over_capacity,
+            "flagged_at": obj.flagged_at.isoformat() if obj.flagged_at else None,
+            "created_by": obj.created_by.username if obj.created_by_id else "", "created_at": obj.created_at.isoformat(),
+            "last_event": str(obj.last_event) if obj.last_event else None}
+
+
 def _row(stream: str, obj) -> dict:
     if stream == "slots":
         return _slot_row(obj)
     if stream == "bookings":
-        return {"id": str(obj.pk), "resident": str(obj.resident_id), "nik": obj.nik, "office": obj.office.code, "service": obj.service,
-                "slot": _slot_row(obj.slot), "status": obj.status, "channel": obj.channel, "over_capacity": obj.over_capacity,
-                "flagged_at": obj.flagged_at.isoformat() if obj.flagged_at else None,
-                "created_by": obj.created_by.username if obj.created_by_id else "", "created_at": obj.created_at.isoformat(),
-                "last_event": str(obj.last_event) if obj.last_event else None}
+        return booking_row(obj)
     return {"id": str(obj.pk), "batch": str(obj.batch), "resident": str(obj.resident_id), "nik": obj.nik, "office": obj.office.code,
             "date": obj.date.isoformat(), "time": obj.time.isoformat(), "status": obj.status, "kelurahan": obj.kelurahan_id,
             "rw": obj.rw, "rt": obj.rt, "booking": str(obj.booking_id) if obj.booking_id else None}
@@ -111,7 +116,33 @@ def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datet
     return residents
 
 
+def settings_rows(offices) -> dict:
+    """The booking settings of `offices` for the pull's master snapshot, by office code (None:
+    the office uses the defaults). The node applies the central's rules (latest change time,
+    slot length, minutes per recording, horizon), never its own."""
+    found = {conf.office_id: conf for conf in BookingSettings.objects.filter(office__in=list(offices))}
+    return {o.code: ({name: getattr(found[o.pk], name) for name in SETTINGS_FIELDS} if o.pk in found else None) for o in offices}
+
+
 # --- Node side ---------------------------------------------------------------------------------
+
+
+def apply_settings(rows: dict, offices: dict) -> int:
+    """Take the central's booking settings for the snapshot's offices (`offices`: code → Office)."""
+    changed = 0
+    for code, values in rows.items():
+        office = offices.get(code)
+        if office is None:
+            continue
+        if values is None:
+            changed += BookingSettings.objects.filter(office=office).delete()[0]
+            continue
+        values = {name: values[name] for name in SETTINGS_FIELDS}
+        conf = BookingSettings.objects.filter(office=office).first()
+        if conf is None or any(getattr(conf, name) != value for name, value in values.items()):
+            BookingSettings.objects.update_or_create(office=office, defaults=values)
+            changed += 1
+    return changed
 
 
 def _office(code: str, cache: dict) -> Office:

@@ -1,5 +1,5 @@
 """Huey tasks of appointments: booking confirmations, and the reminder the day before (the
-nodes' booking events are applied by appointments.inbox)."""
+nodes' booking events are applied by sync.tasks, with every other kind of node event)."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task

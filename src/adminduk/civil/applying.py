@@ -5,6 +5,8 @@ import base64
 import datetime as dt
 import uuid
 
+from django.utils.translation import gettext_lazy as _
+
 from adminduk.sync import events as node_events
 from adminduk.sync.events import EventRefused
 
@@ -49,4 +51,41 @@ def _apply(event: dict, office, packet_id=None) -> None:
         raise EventRefused(f"unknown civil event {kind!r}")
 
 
-HANDLER = node_events.EventKind(KIND_CIVIL_EVENT, "civil event", _apply, (CivilError, UploadRefused))
+def _subjects(event: dict) -> dict:
+    return {"applications": [str(uuid.UUID(str(event["application"])))]}
+
+
+def _central_rows(office, subjects: dict) -> dict:
+    """The central's copy of the refused event's application (none if it never arrived)."""
+    from . import sync
+    from .choices import Channel
+    from .models import Application
+
+    found = Application.objects.filter(pk__in=subjects.get("applications") or [], office=office, channel=Channel.COUNTER)
+    return {"civil": [sync.row_of(application) for application in found]}
+
+
+def _node_models() -> tuple:
+    from .models import Application
+
+    return (Application,)
+
+
+def _take_rows(rows: dict) -> None:
+    from . import sync
+
+    sync.apply(rows.get("civil") or [])
+
+
+def _describe(subjects: dict) -> str:
+    """On the node: which application (kind and NIK) and its state now."""
+    from .models import Application
+
+    found = Application.objects.filter(pk__in=subjects.get("applications") or [])
+    return "; ".join(_("%(application)s, now %(status)s") % {"application": a, "status": a.get_status_display()} for a in found)
+
+
+HANDLER = node_events.register(node_events.EventKind(
+    KIND_CIVIL_EVENT, "civil event", _apply, (CivilError, UploadRefused), title=_("counter application"),
+    subjects=_subjects, central_rows=_central_rows, node_models=_node_models, take_rows=_take_rows, describe=_describe,
+))

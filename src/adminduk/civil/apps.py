@@ -9,8 +9,4 @@ class CivilConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from adminduk.sync.signals import packet_stored
-
-        from .tasks import on_packet_stored
-
-        packet_stored.connect(on_packet_stored, dispatch_uid="civil.on_packet_stored")
+        from . import applying  # noqa: F401  (registers its node events with sync.events; sync.tasks applies them)

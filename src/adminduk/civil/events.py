@@ -42,5 +42,5 @@ def emit(event_type: str, application, *, actor=None, **data) -> uuid.UUID | Non
     sealed = {"event": packets.seal_part(packet_id, "event", body, sealing.central_public_key())}
     outbox.enqueue(packets.build_packet(packet_id=packet_id, station_id=identity.station.pk, kind=KIND_CIVIL_EVENT, sealed_parts=sealed,
                                         private_key=identity.private_key, created_at=now))
-    Application.objects.filter(pk=application.pk).update(event_pending=True)
+    Application.objects.filter(pk=application.pk).update(last_event=packet_id, event_pending=True)
     return packet_id

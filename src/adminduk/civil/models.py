@@ -39,6 +39,8 @@ class Application(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("taken by")
     )
+    # On a node: the last event sent for the application, waiting for the central while event_pending.
+    last_event = models.UUIDField(_("last node event"), null=True, blank=True)
     event_pending = models.BooleanField(_("waiting for the central"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -27,7 +27,7 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def _row(application: Application) -> dict:
+def row_of(application: Application) -> dict:
     return {
         "id": str(application.pk), "status": application.status, "missing": application.missing,
         "note_to_applicant": application.note_to_applicant, "due_at": _iso(application.due_at),
@@ -54,7 +54,7 @@ def add_stream(data: dict, office, *, since: str, limit: int, horizon: dt.dateti
     page = list(
         Application.objects.filter(office=office, channel=Channel.COUNTER, updated_at__lt=horizon).filter(condition).order_by("updated_at", "id")[:limit]
     )
-    data["civil"] = [_row(application) for application in page]
+    data["civil"] = [row_of(application) for application in page]
     data["more"] = data["more"] or len(page) == limit
     cursor = _read_cursor(data["cursor"])
     if page:

@@ -79,11 +79,12 @@ def prepare_demo(*, residents: int, stdout=None) -> None:
     ensure_demo_counters(mantikulore)
     # Past days of the walk-in queue: the planner's queue simulation starts from them.
     seed_past_days(mantikulore)
-    from adminduk.appointments.demo import seed_demo_bookings
+    from adminduk.appointments.demo import seed_demo_bookings, seed_today_bookings
 
     booked = seed_demo_bookings()
     if stdout and booked:
         stdout.write(f"Booked {booked} residents for e-KTP recording at Kantor Kecamatan Mantikulore.")
+    seed_today_bookings()  # checked in at the node in the walk-through
     seed_civil()
     from adminduk.reports.demo import seed_reports
 
@@ -99,6 +100,12 @@ def privacy_lines() -> list[str]:
     from adminduk.privacy.demo import demo_lines
 
     return demo_lines()
+
+
+def booking_lines() -> list[str]:
+    from adminduk.appointments.demo import today_lines
+
+    return today_lines()
 
 
 def seed_civil() -> None:

@@ -9,8 +9,4 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from adminduk.sync.signals import packet_stored
-
-        from .inbox import on_packet_stored
-
-        packet_stored.connect(on_packet_stored, dispatch_uid="documents.on_packet_stored")
+        from . import inbox  # noqa: F401  (registers its node events with sync.events; sync.tasks applies them)

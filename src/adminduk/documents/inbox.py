@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from adminduk.sync import events as node_events
 from adminduk.sync.events import EventRefused
@@ -12,11 +13,6 @@ from adminduk.sync.events import EventRefused
 from . import issuing, keys
 from .events import KIND_DOCUMENT_EVENT
 from .models import IssuedDocument, NumberBlock, SigningKey
-
-
-def on_packet_stored(sender=None, packet_ids=(), **kwargs) -> None:
-    for packet_id in node_events.in_node_order(KIND_DOCUMENT_EVENT, packet_ids):
-        apply_packet(packet_id)
 
 
 def apply_packet(packet_id) -> str:
@@ -56,4 +52,7 @@ def _apply(event: dict, office, packet_id=None) -> None:
         raise EventRefused(f"unknown document event {kind!r}")
 
 
-HANDLER = node_events.EventKind(KIND_DOCUMENT_EVENT, "document event", _apply, (IntegrityError, issuing.DocumentError, keys.KeyError_))
+HANDLER = node_events.register(node_events.EventKind(
+    KIND_DOCUMENT_EVENT, "document event", _apply, (IntegrityError, issuing.DocumentError, keys.KeyError_), title=_("issued document"),
+    inline=True,  # applied in the receiver itself, without a task, as document events always were
+))

@@ -5,6 +5,9 @@ is sync.events; what each event does is here)."""
 
 import datetime as dt
 
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
 from adminduk.sync import events as node_events
 from adminduk.sync.events import EventRefused
 
@@ -81,4 +84,52 @@ def _apply(event: dict, office, packet_id) -> None:
         raise EventRefused(f"unknown print event {kind!r}")
 
 
-HANDLER = node_events.EventKind(KIND_PRINT_EVENT, "print event", _apply, (PrintingError,))
+def _subjects(event: dict) -> dict:
+    """The job and card an event names (by id, or the card by its serial)."""
+    return {name: [str(event[key])] for name, key in (("jobs", "job"), ("cards", "card"), ("serials", "serial")) if event.get(key)}
+
+
+def _central_rows(office, subjects: dict) -> dict:
+    """The central's copy of the refused event's job and card (and their request), in the
+    printing streams' format, scoped as the office's pull is."""
+    from . import sync
+    from .models import Card, PrintJob
+
+    mine = Q(office=office)
+    jobs = list(PrintJob.objects.filter(mine | Q(deliver_to=office)).filter(pk__in=subjects.get("jobs") or []).select_related("office", "deliver_to"))
+    cards = list(
+        Card.objects.filter(mine | Q(printed_at_office=office))
+        .filter(Q(pk__in=subjects.get("cards") or []) | Q(serial__in=subjects.get("serials") or []))
+        .select_related("office", "printed_at_office")
+    )
+    return sync.rows_of(office, jobs=jobs, cards=cards)
+
+
+def _node_models() -> tuple:
+    from .models import Card, PrintJob
+
+    return (PrintJob, Card)
+
+
+def _take_rows(rows: dict) -> None:
+    from . import sync
+
+    sync.apply(rows)
+
+
+def _describe(subjects: dict) -> str:
+    """On the node: the NIK of the job or card and its state now."""
+    from .models import Card, PrintJob
+
+    jobs = PrintJob.objects.filter(pk__in=subjects.get("jobs") or [])
+    cards = Card.objects.filter(Q(pk__in=subjects.get("cards") or []) | Q(serial__in=subjects.get("serials") or []))
+    return "; ".join(
+        [_("print job %(nik)s, now %(status)s") % {"nik": j.nik, "status": j.get_status_display()} for j in jobs]
+        + [_("card %(serial)s (%(nik)s), now %(status)s") % {"serial": c.serial, "nik": c.nik, "status": c.get_status_display()} for c in cards]
+    )
+
+
+HANDLER = node_events.register(node_events.EventKind(
+    KIND_PRINT_EVENT, "print event", _apply, (PrintingError,), title=_("printing, shipment or pickup"),
+    subjects=_subjects, central_rows=_central_rows, node_models=_node_models, take_rows=_take_rows, describe=_describe,
+))

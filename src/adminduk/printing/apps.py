@@ -9,9 +9,5 @@ class PrintingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from adminduk.sync.signals import packet_stored
-
+        from . import applying  # noqa: F401  (registers its node events with sync.events; sync.tasks applies them)
         from . import signals  # noqa: F401  (routes a request to a print queue when it becomes print ready)
-        from .tasks import on_packet_stored
-
-        packet_stored.connect(on_packet_stored, dispatch_uid="printing.on_packet_stored")

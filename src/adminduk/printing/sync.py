@@ -67,6 +67,13 @@ def _row(stream, obj) -> dict:
     return {"id": obj.office.code, "quantity": obj.quantity}
 
 
+def rows_of(office, *, jobs=(), cards=()) -> dict:
+    """`jobs` and `cards` with their requests in the streams' format (a refused event's rows)."""
+    request_ids = {j.request_id for j in jobs} | {c.request_id for c in cards}
+    requests = _querysets(office)["requests"].filter(pk__in=request_ids)
+    return {"requests": [_row("requests", r) for r in requests], "jobs": [_row("jobs", j) for j in jobs], "cards": [_row("cards", c) for c in cards]}
+
+
 def _decode(token: str) -> dict:
     if not token:
         return {}

@@ -14,9 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from adminduk.accounts.access import public_view, staff_view
 from adminduk.accounts.permissions import Permission
+from adminduk.appointments.events import KIND_BOOKING_EVENT
+from adminduk.appointments.models import Booking
 from adminduk.audit.actions import record
 from adminduk.offices.models import Office
 from adminduk.regions.models import Kelurahan
+from adminduk.sync import refusals
 
 from . import actions, checkin, display, invitations, letters, stats
 from .choices import TicketStatus
@@ -38,9 +41,23 @@ def _desk_context(request, office, **extra):
         "skipped": Ticket.objects.filter(office=office, day=day, status=TicketStatus.WAITING, call_count__gt=0).order_by("queued_at"),
         "board": display.board(office),
         "display_url": reverse("queueing:display", args=[office.code]),
+        "refusals": _refused_bookings(request, office),
     }
     context.update(extra)
     return context
+
+
+def _refused_bookings(request, office, limit: int = 20) -> list:
+    """Check-ins and closings of this office the central refused, with whose booking each was
+    (a read of those residents, audited) and the central's reason."""
+    found = list(refusals.recent(office, kinds=[KIND_BOOKING_EVENT])[:limit])
+    if not found:
+        return []
+    ids = [pk for refusal in found for pk in (refusal.subjects or {}).get("bookings", [])]
+    niks = sorted(set(Booking.objects.filter(pk__in=ids).values_list("nik", flat=True)))
+    if niks:
+        record(request, "view", object_type="resident_list", kecamatan_code=office.kecamatan_id or "", details={"refused_booking_events": niks})
+    return refusals.for_operators(found, limit=limit)
 
 
 @staff_view(Permission.RUN_QUEUE)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from adminduk.core.admin import ReadOnlyAdmin
 
-from .models import InboxPacket, NodeHeartbeat, NodeState, OutboxPacket, RejectedDelivery
+from .models import EventRefusal, InboxPacket, NodeHeartbeat, NodeState, OutboxPacket, RejectedDelivery
 
 # Read-only: packets change state only through sync (acknowledgements) and processing, never by
 # hand; the sealed bodies are not shown.
@@ -48,4 +48,12 @@ class NodeHeartbeatAdmin(ReadOnlyAdmin):
 class NodeStateAdmin(ReadOnlyAdmin):
     list_display = ["central_url", "station_id", "link_state", "last_sync_ok_at", "last_error"]
     exclude = ["synced_usernames"]
+    actions = None
+
+
+@admin.register(EventRefusal)
+class EventRefusalAdmin(ReadOnlyAdmin):
+    list_display = ["id", "kind", "event_type", "office", "reason", "refused_at"]
+    list_filter = ["kind"]
+    search_fields = ["=id"]
     actions = None

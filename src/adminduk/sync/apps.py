@@ -10,5 +10,9 @@ class SyncConfig(AppConfig):
         from django.core import checks
 
         from .auth import check_batch_limit
+        from .signals import packet_stored
+        from .tasks import on_packet_stored
 
         checks.register(check_batch_limit)
+        # One receiver applies the node events of every kind the apps register (sync.events).
+        packet_stored.connect(on_packet_stored, dispatch_uid="sync.on_packet_stored")

@@ -10,7 +10,7 @@ Two kinds of change travel:
   rows older than a short horizon (ADMINDUK_SYNC_CHANGE_LAG_SECONDS, default 30 s): a
   transaction longer than that is the assumption's limit. Node clocks are never consulted.
 * Family cards (KK) of those residents, with their members among them: see sync/families.py.
-* The office's master snapshot: offices of the kab/kota, the stations of the node's office
+* The office's master snapshot: offices of the kab/kota (with their booking settings), the stations of the node's office
   (with revocations), and the staff assigned to the office with their role, certifications,
   password hash and TOTP devices. Operators must log in on the node while it is offline, so
   the node needs the (Argon2) hash and the TOTP key; they travel only inside this signed
@@ -22,7 +22,8 @@ Applying a page is idempotent (upserts keyed by NIK, username, certification id,
 station id), and the cursor is stored in the same transaction as the rows it covers.
 The office's request statuses, print jobs, cards, shipments and blangko stock are further
 streams (printing/sync.py), and so are its slots, bookings and RT invitations
-(appointments/sync.py), each with its own keyset inside the same cursor. A resident those rows
+(appointments/sync.py), and so are the node's events the central refused (sync/refusals.py),
+each with its own keyset inside the same cursor. A resident those rows
 name who lives outside the office's area (booked here from another kecamatan) comes with them.
 """
 
@@ -47,7 +48,7 @@ from adminduk.offices.models import Office
 from adminduk.population.models import FormerArea, Resident
 from adminduk.printing import sync as printing_sync
 
-from . import families, keyset
+from . import families, keyset, refusals
 from .models import NodeState
 
 PAGE_LIMIT = 1000
@@ -168,6 +169,7 @@ def master_snapshot(office: Office) -> dict:
             for u in users
         ],
         "documents": document_keys.node_blocks_and_keys(office),  # number blocks held by the node, published document keys
+        "booking_settings": appointments_sync.settings_rows(offices),  # the central's booking rules, by office code
     }
 
 
@@ -214,6 +216,7 @@ def build_changes(station: Station, *, since: str, master_digest: str = "", limi
     named = appointments_sync.add_streams(data, office, since=since, limit=limit, horizon=horizon, station=station)
     _add_named_residents(data, named, station)
     civil_sync.add_stream(data, office, since=since, limit=limit, horizon=horizon)  # after printing: both fold into the cursor
+    refusals.add_stream(data, office, since=since, limit=limit, horizon=horizon)  # the node's events the central refused
     return data
 
 
@@ -252,6 +255,7 @@ def apply_page(page: dict) -> dict:
     counts |= printing_sync.apply(page.get("printing") or {})  # after the master: it names offices
     counts |= appointments_sync.apply(page.get("appointments") or {})  # after the residents it names
     counts |= civil_sync.apply(page.get("civil") or [])
+    counts |= refusals.apply(page.get("refusals") or [])  # last: the central's copy of the rows it carries is the newest
     state.cursor = page["cursor"]
     state.save(update_fields=["cursor", "master_digest", "synced_usernames", "updated_at"])
     if any(counts.values()) or "master" in page:
@@ -359,4 +363,6 @@ def _apply_master(master: dict, state: NodeState) -> dict:
         User.objects.filter(username__in=dropped).update(is_active=False)
     state.synced_usernames = sorted(seen)
     documents = document_keys.apply_on_node(master.get("documents") or {}, offices)
-    return {"offices": len(offices), "stations": len(master.get("stations", [])), "users": len(seen), "deactivated": len(dropped)} | documents
+    booking_settings = appointments_sync.apply_settings(master.get("booking_settings") or {}, offices)
+    return {"offices": len(offices), "stations": len(master.get("stations", [])), "users": len(seen), "deactivated": len(dropped),
+            "booking_settings": booking_settings} | documents

@@ -5,7 +5,13 @@ Each stored packet of an event kind is opened and applied exactly once, in the n
 (its clock stamped each event as it happened), under a row lock on its inbox row, so two
 workers never apply it twice. An event may name the events it follows ("after"): one that
 arrives first waits, stored and unapplied, and is applied as soon as its predecessor has been.
-An event that is refused fails its packet with the reason and changes nothing else."""
+An event that is refused fails its packet with the reason and changes nothing else but the
+refusal it leaves (sync.models.EventRefusal, by the event's UUID): the office's node receives
+it in the pull (sync.refusals), stops waiting for the event and takes the central's copy of
+the rows the event was about.
+
+Every kind registers itself here (`register`, from its app's ready()): one task, one resume and
+one receiver apply them all (sync.tasks)."""
 
 import json
 import uuid
@@ -28,10 +34,29 @@ class EventKind:
     label: str  # how a refusal starts in the inbox row's detail, e.g. "print event"
     apply: Callable  # apply(event: dict, office, packet_id) inside its own savepoint
     refusals: tuple[type[BaseException], ...] = ()  # the app's own errors that refuse an event
+    title: str = ""  # what the operator reads for the kind (a lazy translation)
+    # Central: subjects(event) -> {name: [ids]}, the rows the event is about (kept with a refusal);
+    # central_rows(office, subjects) -> the central's copy of them, in the kind's pull format.
+    subjects: Callable | None = None
+    central_rows: Callable | None = None
+    # Node: node_models() -> models with last_event and event_pending; take_rows(rows) applies
+    # central_rows' answer as the pull would.
+    node_models: Callable | None = None
+    take_rows: Callable | None = None
+    describe: Callable | None = None  # node: describe(subjects) -> what the operator reads the refusal is about
+    inline: bool = False  # applied in the packet_stored receiver itself instead of a task (sync.tasks)
 
     def reason(self, exc: BaseException) -> str:
         messages = getattr(exc, "messages", None)  # a ValidationError's first message
         return messages[0] if messages else getattr(exc, "message", None) or str(exc)
+
+
+KINDS: dict[str, EventKind] = {}
+
+
+def register(handler: EventKind) -> EventKind:
+    KINDS[handler.kind] = handler
+    return handler
 
 
 # Malformed or inconsistent events: refused with the reason, never a retried crash.
@@ -90,6 +115,7 @@ def apply_packet(handler: EventKind, packet_id) -> str:
         inbox = InboxPacket.objects.select_for_update(of=("self",)).select_related("station__office").get(pk=packet_id)
         if inbox.kind != handler.kind or inbox.state in (InboxPacket.State.PROCESSED, InboxPacket.State.FAILED):
             return inbox.state
+        event = None
         try:
             packet = packets.parse_packet(bytes(inbox.body))
             event = json.loads(packet.open_part("event", sealing.central_private_key()))
@@ -103,8 +129,29 @@ def apply_packet(handler: EventKind, packet_id) -> str:
             inbox.state, inbox.state_detail = InboxPacket.State.PROCESSED, str(event.get("type", ""))[:300]
         except (*handler.refusals, *MALFORMED, packets.PacketError) as exc:
             inbox.state, inbox.state_detail = InboxPacket.State.FAILED, f"{handler.label} refused: {handler.reason(exc)}"[:300]
+            _keep_refusal(handler, inbox, event, handler.reason(exc))
         inbox.save(update_fields=["state", "state_detail", "updated_at"])
     followers = InboxPacket.objects.filter(kind=handler.kind, state=InboxPacket.State.RECEIVED, state_detail=f"{WAITING}{inbox.pk}")
     for follower in followers.order_by("device_time", "received_at", "id").values_list("pk", flat=True):
         apply_packet(handler, follower)
     return inbox.state
+
+
+def _keep_refusal(handler: EventKind, inbox, event: dict | None, reason: str) -> None:
+    """The refusal, by the event's UUID, for the office's node (inside apply_packet's lock)."""
+    from django.utils import timezone
+
+    from .models import EventRefusal
+
+    subjects = {}
+    if event is not None and handler.subjects is not None:
+        try:
+            subjects = handler.subjects(event)
+        except MALFORMED:
+            subjects = {}
+    event_type = str(event.get("type", "")) if isinstance(event, dict) else ""
+    EventRefusal.objects.update_or_create(
+        pk=inbox.pk,
+        defaults={"kind": handler.kind, "office": inbox.station.office, "event_type": event_type[:40], "reason": str(reason)[:300],
+                  "subjects": subjects, "refused_at": timezone.now()},
+    )

@@ -151,3 +151,28 @@ class NodeState(models.Model):
     def __str__(self):
         return f"node → {self.central_url or '?'} ({self.link_state})"
 
+
+
+class EventRefusal(models.Model):
+    """A node's event packet the central refused, kept by the event's UUID with the reason.
+    Written at the central when the event is refused (sync.events), sent to the office's node in
+    the pull, and kept there too: the node stops waiting for the event and its operators see
+    why. `subjects` names the rows the event was about, so the pull sends the central's copy."""
+
+    id = models.UUIDField(_("event"), primary_key=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20)
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="event_refusals", verbose_name=_("office"))
+    event_type = models.CharField(_("event type"), max_length=40, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    subjects = models.JSONField(_("rows concerned"), default=dict, blank=True)
+    refused_at = models.DateTimeField(_("refused at"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-refused_at", "id"]
+        verbose_name = _("refused node event")
+        verbose_name_plural = _("refused node events")
+        indexes = [models.Index(fields=["office", "updated_at", "id"], name="event_refusal_keyset_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.id}: {self.reason}"

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +13,7 @@ from adminduk.accounts.permissions import Permission
 from adminduk.accounts.scoping import scope_of
 from adminduk.offices.models import Office
 
+from . import refusals
 from .models import InboxPacket, NodeHeartbeat, NodeState, OutboxPacket, RejectedDelivery
 
 STALE_AFTER = dt.timedelta(minutes=15)
@@ -31,6 +33,8 @@ def node_status(request):
         "rejected_count": counts.get(OutboxPacket.State.REJECTED, 0),
         "oldest_pending": oldest,
         "rejected": OutboxPacket.objects.filter(state=OutboxPacket.State.REJECTED).order_by("-rejected_at", "-created_at")[:50],
+        # The node's own events the central refused (kinds and reasons: this page shows no personal data).
+        "refusals": refusals.for_operators(refusals.recent(), concerns=False) if settings.ROLE == "node" else [],
         "now": timezone.now(),
     }
     template = "sync/partials/node_status_body.html" if request.htmx else "sync/node_status.html"

@@ -82,6 +82,7 @@ class Command(BaseCommand):
         ]
         lines += ["", "  NIKs to search (Mantikulore): " + ", ".join(demo.sample_niks()), ""]
         lines += demo.portal_lines(base)
+        lines += demo.booking_lines()
         lines += demo.civil_lines()
         lines += planning_demo.demo_lines(base)
         lines += demo.privacy_lines()

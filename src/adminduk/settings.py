@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "adminduk.accounts.otp.OTPMiddleware",  # django-otp's, the device lookup compiled once
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -225,6 +225,7 @@ ADMINDUK_AUDIT_LINK_INTERVAL = float(os.environ.get("ADMINDUK_AUDIT_LINK_INTERVA
 
 SESSION_COOKIE_AGE = int(os.environ.get("ADMINDUK_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "adminduk.accounts.sessions"  # database sessions, the lookup compiled once
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGIN_URL = "web:login"

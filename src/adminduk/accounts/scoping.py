@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from adminduk.core.compiled import CompiledQuery
 from adminduk.offices.models import Office
 
 from .permissions import CERTIFIED_PERMISSIONS, STAFF_ROLES, Permission, role_has
@@ -62,6 +63,17 @@ class Scope:
 
 EMPTY = Scope()
 
+# A user's active offices, first assignment first: on every request (compiled once).
+_OFFICES = CompiledQuery(
+    Office,
+    lambda user_id: Office.objects.filter(assignments__user_id=user_id)
+    .filter(is_active=True)
+    .order_by("assignments__assigned_at")
+    .values_list("pk", "kind", "regency_id", "kecamatan_id"),
+    [Office._meta.get_field("assignments").field.model._meta.get_field("user")],
+    ["int"],
+)
+
 
 def scope_of(user) -> Scope:
     """Cached on the user object for the request."""
@@ -70,11 +82,7 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_adminduk_scope", None)
     if cached is not None:
         return cached
-    offices = list(
-        Office.objects.filter(assignments__user=user, is_active=True)
-        .order_by("assignments__assigned_at")
-        .values_list("pk", "kind", "regency_id", "kecamatan_id")
-    )
+    offices = _OFFICES.rows(user.pk)
     # The first assignment is the office the audit log names; one query serves both.
     user._adminduk_primary_office_id = offices[0][0] if offices else None
     regencies, kecamatan = set(), set()

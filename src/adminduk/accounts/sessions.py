@@ -6,6 +6,12 @@ and SESSION_COOKIE_AGE seconds after the last request."""
 
 import time
 
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from adminduk.core.compiled import CompiledQuery
+
 RENEW_SECONDS = 60
 RENEWED_KEY = "_adminduk_renewed"
 
@@ -24,3 +30,22 @@ class SlidingSessionMiddleware:
             if now - int(session.get(RENEWED_KEY, 0)) >= RENEW_SECONDS:
                 session[RENEWED_KEY] = now  # modified: SessionMiddleware saves it with a new expiry
         return response
+
+
+_SESSION = CompiledQuery(
+    Session,
+    lambda key, now: Session.objects.filter(session_key=key).filter(expire_date__gt=now)[:1],
+    [Session._meta.get_field("session_key"), Session._meta.get_field("expire_date")],
+    ["str", "datetime"],
+)
+
+
+class SessionStore(DatabaseSessionStore):
+    """Django's database sessions (SESSION_ENGINE = "adminduk.accounts.sessions"), with the
+    lookup of every request compiled once (core.compiled)."""
+
+    def _get_session_from_db(self):
+        session = _SESSION.first(self.session_key, timezone.now())
+        if session is None:
+            self._session_key = None
+        return session

@@ -30,16 +30,15 @@ import contextlib
 import csv
 import json
 import os
+import resource
 import secrets
 import shutil
-import resource
 import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -196,7 +195,7 @@ def main(argv=None) -> int:
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("--database-url must be a postgres:// URL")
     try:
-        import locust  # noqa: F401
+        import locust
     except ImportError:
         parser.error('locust is not installed: .venv/bin/pip install -e ".[load]"')
 

@@ -235,5 +235,6 @@ def resident_export(request):
     record(
         request, "export", object_type="resident_list", object_id=kelurahan.code,
         kecamatan_code=kelurahan.kecamatan_id, details={k: str(v) for k, v in request.GET.items()},
+        mentions=residents.values_list("nik", flat=True),  # every resident in the file
     )
     return streaming_csv(queries.export_rows(residents), f"penduduk-{kelurahan.code}.csv")

@@ -29,6 +29,9 @@ MONTHS = 6
 WINDOW = dt.timedelta(days=183)
 PAGE_SIZE = 50
 _STAFF = sorted(STAFF_ROLES)
+_NON_STAFF_SQL = "{table}.actor_role IN ({roles})".format(  # noqa: S608 (constants, no input)
+    table=AuditEntry._meta.db_table, roles=", ".join(f"'{role}'" for role in NON_STAFF_ROLES)
+)
 
 
 def kk_numbers(resident) -> list[str]:
@@ -214,39 +217,66 @@ def _keyset(rows: QuerySet, before: Cursor | None, after: Cursor | None, id_fiel
     return rows.order_by("-at", f"-{id_field}")
 
 
+# The columns a tracker line shows (and the office's name): no other field is loaded.
+_LINE_FIELDS = ("id", "at", "device_time", "action", "object_type", "actor_role", "actor_username", "purpose", "details",
+                "subject_nik", "subject_kk", "office__name")
+
+
 def _staff_rows(scope: Scope, limit: int, before: Cursor | None = None, after: Cursor | None = None) -> list[tuple[AuditEntry, bool]]:
     """The `limit` staff entries nearest the cursor (the newest without one), newest first,
-    each with whether it is only a mention: one ordered index range per source (the NIK, each
-    KK, the mentions), never more rows from each than the page needs, merged here. So 10,000
-    entries about a resident cost what 50 do, on any page."""
-    found: dict[int, tuple[AuditEntry, bool]] = {}
+    each with whether it is only a mention. Each source (the NIK, each KK, the mentions) is one
+    ordered index range read for at most `limit` positions (time, id), never whole rows; the
+    positions are merged here and only the page's entries are then loaded, in one query. So
+    10,000 entries about a resident cost what 50 do, on any page."""
+    keys: set[tuple[dt.datetime, int]] = set()
     for condition in [Q(subject_nik=scope.nik)] + [Q(subject_kk=kk) for kk in scope.kks]:
         entries = scope.visible(AuditEntry.objects.filter(condition, actor_role__in=_STAFF))
-        for entry in _keyset(entries, before, after, "id").select_related("office")[:limit]:
-            found[entry.pk] = (entry, False)
+        keys.update(_keyset(entries, before, after, "id").values_list("at", "id")[:limit])
     mentions = scope.visible(AuditMention.objects.filter(nik=scope.nik, entry__actor_role__in=_STAFF), prefix="entry__")
-    for mention in _keyset(mentions, before, after, "entry_id").select_related("entry__office")[:limit]:
-        if mention.entry_id not in found:
-            found[mention.entry_id] = (mention.entry, not is_about(mention.entry, scope))
-    ordered = sorted(found.values(), key=lambda row: (row[0].at, row[0].pk), reverse=after is None)[:limit]
-    return ordered[::-1] if after is not None else ordered
+    keys.update(_keyset(mentions, before, after, "entry_id").values_list("at", "entry_id")[:limit])
+    page = sorted(keys, reverse=after is None)[:limit]
+    if not page:
+        return []
+    loaded = AuditEntry.objects.filter(pk__in=[entry_id for _at, entry_id in page]).select_related("office").only(*_LINE_FIELDS)
+    by_id = {entry.pk: entry for entry in loaded}
+    rows = [(by_id[entry_id], not is_about(by_id[entry_id], scope)) for _at, entry_id in sorted(page, reverse=True) if entry_id in by_id]
+    return rows
+
+
+def summary_rows(resident, scope: Scope) -> QuerySet:
+    """Counts and last times of the non-staff entries (own portal reads, other KK members'
+    portal reads, automatic jobs) by kind: one grouped query, a part per subject (the NIK, then
+    the KKs for entries not already counted by the NIK), so each part reads the partial index of
+    non-staff entries (audit_subject_nik_nonstaff / _kk_nonstaff) and never the staff entries
+    around them (an OR of the two made SQLite read every entry about the resident)."""
+    mine = own_username(resident)
+
+    def grouped(entries: QuerySet) -> QuerySet:
+        return (
+            # The partial indexes' condition, spelled with literals: SQLite uses a partial index
+            # only when the query repeats its condition, and a bound parameter never does.
+            scope.visible(entries.extra(where=[_NON_STAFF_SQL]))
+            .annotate(
+                mine=Case(When(actor_username=mine, then=Value(True)), default=Value(False), output_field=BooleanField()),
+                automatic=Case(When(actor__isnull=True, then=Value(True)), default=Value(False), output_field=BooleanField()),
+            )
+            .values("mine", "automatic", "object_type")
+            .annotate(n=Count("id"), last=Max("at"))
+            .order_by()
+        )
+
+    rows = grouped(AuditEntry.objects.filter(subject_nik=scope.nik))
+    if scope.kks:
+        # Not the NIK's own entries again (an entry may name both the resident and the KK).
+        on_kk = AuditEntry.objects.filter(subject_kk__in=scope.kks).filter(Q(subject_nik__isnull=True) | ~Q(subject_nik=scope.nik))
+        rows = rows.union(grouped(on_kk), all=True)
+    return rows
 
 
 def _summaries(resident, scope: Scope) -> tuple[Summary, Summary, list[Summary]]:
-    """Own portal reads, other KK members' portal reads and automatic jobs: one grouped pass."""
-    mine = own_username(resident)
-    rows = (
-        entries_about(resident, roles=NON_STAFF_ROLES, scope=scope)
-        .annotate(
-            mine=Case(When(actor_username=mine, then=Value(True)), default=Value(False), output_field=BooleanField()),
-            automatic=Case(When(actor__isnull=True, then=Value(True)), default=Value(False), output_field=BooleanField()),
-        )
-        .values("mine", "automatic", "object_type")
-        .annotate(n=Count("id"), last=Max("at"))
-        .order_by()
-    )
+    """Own portal reads, other KK members' portal reads and automatic jobs, summed by kind."""
     own, family, system = Summary("", 0, None), Summary("", 0, None), {}
-    for row in rows:
+    for row in summary_rows(resident, scope):
         if row["automatic"]:
             kind = system.setdefault(row["object_type"], Summary(labels.object_type_label(row["object_type"]), 0, None))
         elif row["mine"]:

@@ -7,6 +7,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -47,7 +48,9 @@ def tracker_page(request):
     view = tracker.tracker_for(resident, **cursors)
     record(request, "view", object_type="audit_log", object_id=resident.nik, kecamatan_code=_kecamatan(resident),
            subject_nik=resident.nik, details={"portal": "data tracker", **{k: c.token for k, c in cursors.items()}})
-    return render(request, "privacy/tracker.html", {"tracker": view})
+    # Each line links to its objection page: the path reversed once, not once a line.
+    object_prefix = reverse("privacy_portal:object", args=[0]).removesuffix("0/")
+    return render(request, "privacy/tracker.html", {"tracker": view, "object_prefix": object_prefix})
 
 
 @resident_view

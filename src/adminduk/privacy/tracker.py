@@ -13,8 +13,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, Max, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from adminduk.accounts.permissions import STAFF_ROLES
@@ -29,6 +30,7 @@ MONTHS = 6
 WINDOW = dt.timedelta(days=183)
 PAGE_SIZE = 50
 _STAFF = sorted(STAFF_ROLES)
+_ACTION_CODES = frozenset(AuditEntry.Action.values)
 _NON_STAFF_SQL = "{table}.actor_role IN ({roles})".format(  # noqa: S608 (constants, no input)
     table=AuditEntry._meta.db_table, roles=", ".join(f"'{role}'" for role in NON_STAFF_ROLES)
 )
@@ -136,6 +138,10 @@ class Line:
     # name search results".
     shown_in: str = ""
 
+    @property
+    def heading(self) -> str:
+        return self.shown_in or f"{capfirst(self.action)}: {self.what}"
+
 
 @dataclass
 class Summary:
@@ -175,9 +181,9 @@ def _line(entry: AuditEntry, show_name: bool, mentioned: bool = False) -> Line:
     return Line(
         entry_id=entry.pk,
         at=entry.device_time or entry.at,  # a read forwarded from a node: when it happened there
-        action=str(AuditEntry.Action(entry.action).label) if entry.action in AuditEntry.Action.values else entry.action,
+        action=str(AuditEntry.Action(entry.action).label) if entry.action in _ACTION_CODES else entry.action,
         what=labels.object_type_label(entry.object_type),
-        office=entry.office.name if entry.office_id else "",
+        office=entry.office_name or "",
         role=labels.role_label(entry.actor_role),
         purpose=purposes.label(entry.purpose),
         operator=entry.actor_username if show_name else "",
@@ -217,9 +223,13 @@ def _keyset(rows: QuerySet, before: Cursor | None, after: Cursor | None, id_fiel
     return rows.order_by("-at", f"-{id_field}")
 
 
-# The columns a tracker line shows (and the office's name): no other field is loaded.
-_LINE_FIELDS = ("id", "at", "device_time", "action", "object_type", "actor_role", "actor_username", "purpose", "details",
-                "subject_nik", "subject_kk", "office__name")
+# The columns a tracker line shows: no other field is loaded.
+_LINE_FIELDS = ("id", "at", "device_time", "action", "object_type", "actor_role", "actor_username", "purpose", "details", "subject_nik", "subject_kk")
+
+
+def _for_lines(entries: QuerySet) -> QuerySet:
+    """Entries with what their lines show, the office's name joined in (no Office objects)."""
+    return entries.only(*_LINE_FIELDS).annotate(office_name=F("office__name"))
 
 
 def _staff_rows(scope: Scope, limit: int, before: Cursor | None = None, after: Cursor | None = None) -> list[tuple[AuditEntry, bool]]:
@@ -237,7 +247,7 @@ def _staff_rows(scope: Scope, limit: int, before: Cursor | None = None, after: C
     page = sorted(keys, reverse=after is None)[:limit]
     if not page:
         return []
-    loaded = AuditEntry.objects.filter(pk__in=[entry_id for _at, entry_id in page]).select_related("office").only(*_LINE_FIELDS)
+    loaded = _for_lines(AuditEntry.objects.filter(pk__in=[entry_id for _at, entry_id in page]))
     by_id = {entry.pk: entry for entry in loaded}
     rows = [(by_id[entry_id], not is_about(by_id[entry_id], scope)) for _at, entry_id in sorted(page, reverse=True) if entry_id in by_id]
     return rows
@@ -326,5 +336,5 @@ def visible_staff_entry(resident, entry_id: int, now=None) -> AuditEntry | None:
 def visible_line(resident, entry_id: int, now=None) -> Line | None:
     """The tracker line of a staff entry the resident may object to (operator name hidden)."""
     scope = Scope.of(resident, now)
-    entry = staff_entries(resident, scope=scope).filter(pk=entry_id).select_related("office").first()
+    entry = _for_lines(staff_entries(resident, scope=scope).filter(pk=entry_id)).first()
     return None if entry is None else _line(entry, show_name=False, mentioned=not is_about(entry, scope))

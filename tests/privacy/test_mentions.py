@@ -181,3 +181,15 @@ def test_a_name_search_on_a_node_reaches_the_central_tracker(node, family_with_p
         assert tracker.shown_in(AuditEntry.objects.get(pk=line.entry_id)) == "Muncul di hasil pencarian nama"
     assert len(tracker.tracker_for(child).lines) == 1 and tracker.tracker_for(wife).lines == []
     assert AuditMention.objects.filter(nik=head.nik).count() == 1  # once, although delivered twice
+
+
+def test_the_chain_check_finds_a_mention_added_or_removed_behind_the_application(family_with_phones, operator):
+    head, wife = family_with_phones["head"], family_with_phones["wife"]
+    entry = record(None, "search", actor=operator, object_type="resident", object_id="budi", details={"by": "name"}, mentions=[head.nik])
+    record(None, "view", actor=operator, object_type="resident", object_id=wife.nik)
+    chain.link_pending()
+    assert chain.verify().ok
+    with connection.cursor() as cursor:  # a forged mention: the wife "shown" by a search that did not show her
+        cursor.execute("INSERT INTO audit_auditmention (entry_id, nik, at) VALUES (%s, %s, %s)", [entry.pk, wife.nik, entry.at])
+    verdict = chain.verify()
+    assert not verdict.ok and verdict.entry_id == entry.pk and "mention" in verdict.reason

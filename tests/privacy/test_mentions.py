@@ -121,12 +121,12 @@ def test_a_mention_cannot_be_changed_or_removed(family_with_phones, operator):
     assert chain.verify().ok
 
 
-def test_the_tracker_pages_by_position(family_with_phones, operator, client, resident_client):
+def test_the_tracker_pages_by_position(family_with_phones, operator, resident_client):
     head = family_with_phones["head"]
     now = timezone.now()
-    for i in range(60):
+    for _ in range(60):
         record(None, "view", actor=operator, object_type="resident", object_id=head.nik)
-    for i in range(60):
+    for _ in range(60):
         record(None, "search", actor=operator, object_type="resident", object_id="santoso", details={"by": "name"}, mentions=[head.nik])
     first = tracker.tracker_for(head, now=now + dt.timedelta(seconds=1))
     assert len(first.lines) == 50 and first.newer is None and first.older

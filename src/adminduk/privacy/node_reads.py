@@ -1,10 +1,10 @@
 """Staff reads made on a kecamatan node reach the residents' trackers at the central.
 
 A node's audit log stays on the node; the central's tracker would miss what office staff opened
-there. So the node forwards every staff entry that names a resident or KK (subject columns) as
-or shows residents among others (mentions: a name search's results, a list) as
-an event packet in its exactly-once outbox (signed by the station, sealed to the central),
-in id order from a cursor, at most BATCH entries a packet. The central stores each forwarded
+there. So the node forwards every staff entry that names a resident or KK (subject columns)
+or shows residents among others (mentions: a name search's results, a list) as an event
+packet in its exactly-once outbox (signed by the station, sealed to the central), in id order
+from a cursor, at most BATCH entries a packet. The central stores each forwarded
 entry once (the packet UUID is applied once) as an entry of its own chain, with the node's time
 as device time, the node's office, the operator's username and role, the purpose, the
 subject and the NIKs it mentions, so the tracker lists it like a read at the central."""

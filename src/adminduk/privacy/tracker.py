@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Count, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -238,12 +239,16 @@ def _staff_rows(scope: Scope, limit: int, before: Cursor | None = None, after: C
     ordered index range read for at most `limit` positions (time, id), never whole rows; the
     positions are merged here and only the page's entries are then loaded, in one query. So
     10,000 entries about a resident cost what 50 do, on any page."""
-    keys: set[tuple[dt.datetime, int]] = set()
+    ranges = []
     for condition in [Q(subject_nik=scope.nik)] + [Q(subject_kk=kk) for kk in scope.kks]:
         entries = scope.visible(AuditEntry.objects.filter(condition, actor_role__in=_STAFF))
-        keys.update(_keyset(entries, before, after, "id").values_list("at", "id")[:limit])
+        ranges.append(_keyset(entries, before, after, "id").values_list("at", "id")[:limit])
     mentions = scope.visible(AuditMention.objects.filter(nik=scope.nik, entry__actor_role__in=_STAFF), prefix="entry__")
-    keys.update(_keyset(mentions, before, after, "entry_id").values_list("at", "entry_id")[:limit])
+    ranges.append(_keyset(mentions, before, after, "entry_id").values_list("at", "entry_id")[:limit])
+    if connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL: one round trip
+        keys = set(ranges[0].union(*ranges[1:], all=True))
+    else:  # SQLite cannot order and limit the parts of a UNION; its queries cost no round trip
+        keys = {key for rows in ranges for key in rows}
     page = sorted(keys, reverse=after is None)[:limit]
     if not page:
         return []

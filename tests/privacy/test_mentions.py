@@ -195,3 +195,12 @@ def test_the_chain_check_finds_a_mention_added_or_removed_behind_the_application
         cursor.execute("INSERT INTO audit_auditmention (entry_id, nik, at) VALUES (%s, %s, %s)", [entry.pk, wife.nik, entry.at])
     verdict = chain.verify()
     assert not verdict.ok and verdict.entry_id == entry.pk and "mention" in verdict.reason
+
+
+def test_a_queue_page_reaches_the_tracker_in_indonesian(family_with_phones, operator):
+    head = family_with_phones["head"]
+    entry = record(None, "view", actor=operator, object_type="print_queue", object_id="72.71.08", mentions=[head.nik])
+    (line,) = tracker.tracker_for(head).lines
+    assert line.entry_id == entry.pk
+    with translation.override("id"):
+        assert tracker.shown_in(entry) == "Muncul di: antrean cetak"

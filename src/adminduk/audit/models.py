@@ -87,8 +87,8 @@ class AuditEntry(AppendOnlyModel):
 
 
 class AuditMention(AppendOnlyModel):
-    """A resident shown by an entry that covers several (a name search's results, a list page, an
-    export, an adjudication of two records): the entry stays one row per action, and each
+    """A resident shown by an entry that covers several (a name search's results, a list page, a
+    queue, an export): the entry stays one row per action, and each
     resident it showed gets one mention, so their data tracker finds it by an index range
     (nik, at) like the entries about them. Written with the entry, in the same transaction, only
     through audit.actions.record (its `mentions`), which also puts the same NIKs in the entry's

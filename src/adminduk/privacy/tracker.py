@@ -173,7 +173,7 @@ def shown_in(entry: AuditEntry) -> str:
     if entry.action == AuditEntry.Action.EXPORT:
         return _("Included in an export: %(what)s") % {"what": what}
     if entry.action == AuditEntry.Action.VIEW:
-        return _("Appeared in a list: %(what)s") % {"what": what}
+        return _("Appeared in: %(what)s") % {"what": what}  # a list page, a queue, a batch
     return _("Included in: %(what)s") % {"what": what}
 
 

@@ -57,6 +57,11 @@ def test_the_application_role_can_only_read_and_add_to_the_audit_log():
             refused(cursor, "DELETE FROM audit_auditchainhead")
             refused(cursor, "ALTER TABLE audit_auditchainhead DISABLE TRIGGER ALL")
             refused(cursor, "DELETE FROM audit_auditcheck")
+            # Mentions (residents shown by an entry): added with the entry, never changed.
+            shown = record(None, "search", object_type="resident", object_id="budi", mentions=["7271081708900001"])  # INSERT
+            refused(cursor, f"UPDATE audit_auditmention SET nik = '7271081708900002' WHERE entry_id = {shown.pk}")
+            refused(cursor, f"DELETE FROM audit_auditmention WHERE entry_id = {shown.pk}")
+            refused(cursor, "TRUNCATE audit_auditmention")
             # Other tables stay writable for the application.
             cursor.execute("SELECT count(*) FROM population_resident")
         finally:

@@ -39,4 +39,4 @@ def test_a_name_search_with_a_typo_finds_the_resident(page, make_staff, make_res
     link.click()
     page.wait_for_url(f"**/penduduk/{wanted.nik}/")
     assert wanted.full_name in page.content()
-    assert AuditEntry.objects.filter(action="search", details__found=[wanted.nik]).exists()
+    assert AuditEntry.objects.filter(action="search", details__mentions=[wanted.nik]).exists()

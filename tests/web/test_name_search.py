@@ -211,7 +211,7 @@ def test_name_search_is_audited_with_what_was_shown(operator_client, sample_fami
     entry = AuditEntry.objects.get(action="search")
     assert entry.actor == operator_client.user and entry.object_type == "resident"
     assert entry.kecamatan_code == "72.71.08"
-    assert entry.details == {"by": "name", "name": "siti aminah", "birth": "1983", "found": [wife.nik], "more": False}
+    assert entry.details == {"by": "name", "name": "siti aminah", "birth": "1983", "more": False, "mentions": [wife.nik]}
 
 
 def test_dinas_staff_see_the_whole_kota(client, make_staff, sample_family, elsewhere):
@@ -226,7 +226,7 @@ def test_nothing_found_says_so(operator_client, sample_family):
     response = operator_client.get(SEARCH, {"nama": "siti aminah", "lahir": "1999"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "No resident in your area has a name like" in response.content.decode()
-    assert AuditEntry.objects.get(action="search").details["found"] == []
+    assert AuditEntry.objects.get(action="search").details["mentions"] == []
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])

@@ -1,10 +1,16 @@
 """Writing the audit log. Every read or write of personal data calls `record` once."""
 
+import contextlib
+import re
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.http import HttpRequest
 
 from . import chain, purposes
-from .models import AuditCheck, AuditEntry
+from .models import AuditCheck, AuditEntry, AuditMention
+
+_NIK = re.compile(r"^\d{16}$")
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -27,10 +33,16 @@ def record(
     subject_nik: str | None = None,
     subject_kk: str | None = None,
     purpose: str | None = None,
+    mentions: Iterable[str] | None = None,
 ) -> AuditEntry:
     """Append one entry; it joins the hash chain when the caller's transaction commits. The
     actor, office, address and path come from the request when given. Whose data it is
-    (subject NIK / KK) and why (purpose) are inferred by audit.purposes when not given."""
+    (subject NIK / KK) and why (purpose) are inferred by audit.purposes when not given.
+
+    `mentions`: the NIKs of every resident the action showed when it shows several (a name
+    search's results, a list, an export). They go in the details as "mentions" (in the order
+    given, once each; the hash chain covers them there) and become one AuditMention each,
+    written with the entry, so each resident's data tracker lists the entry."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     from adminduk.accounts.scoping import primary_office_id
@@ -40,7 +52,27 @@ def record(
         office_id = station.office_id  # a node acting on its own (sync) speaks for its office
     inferred_nik, inferred_kk = purposes.infer_subjects(object_type, object_id, details)
     real_actor = actor if actor is not None and getattr(actor, "pk", None) else None
-    entry = AuditEntry.objects.create(
+    shown = list(dict.fromkeys(str(nik) for nik in mentions or () if _NIK.match(str(nik))))
+    if mentions is not None:
+        details = {**(details or {}), "mentions": shown}
+    # Entry and mentions commit together (no savepoint inside the caller's transaction).
+    with transaction.atomic(savepoint=False) if shown else contextlib.nullcontext():
+        entry = _create(request, action, actor, real_actor, office_id, station, device_time, object_type, object_id, kecamatan_code,
+                        details, subject_nik or inferred_nik, subject_kk or inferred_kk,
+                        purpose or purposes.infer_purpose(object_type, details, real_actor))
+        if shown:
+            AuditMention.objects.bulk_create([AuditMention(entry=entry, nik=nik, at=entry.at) for nik in shown])
+    # Linked into the hash chain right after the commit, in a short transaction of its own; the
+    # entry itself is written (or rolled back) with the action it records. One link per commit
+    # links every entry of the transaction.
+    if not _link_registered():
+        transaction.on_commit(chain.link_after_commit, robust=True)
+    return entry
+
+
+def _create(request, action, actor, real_actor, office_id, station, device_time, object_type, object_id, kecamatan_code, details,
+            subject_nik, subject_kk, purpose) -> AuditEntry:
+    return AuditEntry.objects.create(
         actor=real_actor,
         actor_username=getattr(actor, "username", "") or "",
         actor_role=getattr(actor, "role", "") or "",
@@ -55,16 +87,10 @@ def record(
         kecamatan_code=kecamatan_code,
         path=(request.get_full_path()[:300] if request is not None else ""),
         details=chain.canonical_details(details),
-        subject_nik=subject_nik or inferred_nik,
-        subject_kk=subject_kk or inferred_kk,
-        purpose=purpose or purposes.infer_purpose(object_type, details, real_actor),
+        subject_nik=subject_nik,
+        subject_kk=subject_kk,
+        purpose=purpose,
     )
-    # Linked into the hash chain right after the commit, in a short transaction of its own; the
-    # entry itself is written (or rolled back) with the action it records. One link per commit
-    # links every entry of the transaction.
-    if not _link_registered():
-        transaction.on_commit(chain.link_after_commit, robust=True)
-    return entry
 
 
 def _link_registered() -> bool:

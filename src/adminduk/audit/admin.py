@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from adminduk.core.admin import AuditedReadsAdmin, ReadOnlyAdmin
 
 from . import labels
-from .models import AuditChainHead, AuditCheck, AuditEntry
+from .models import AuditChainHead, AuditCheck, AuditEntry, AuditMention
 
 
 @admin.register(AuditEntry)
@@ -31,6 +31,21 @@ class AuditEntryAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("office")
+
+
+@admin.register(AuditMention)
+class AuditMentionAdmin(AuditedReadsAdmin, ReadOnlyAdmin):
+    """Residents shown by entries that cover several: read-only like the log, reads audited."""
+
+    list_display = ["at", "nik", "entry"]
+    search_fields = ["=nik"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+    actions = None
+    raw_id_fields = ["entry"]
+    list_select_related = ["entry"]
+    audit_object_type = "audit_mention"
+    audit_nik = "nik"
 
 
 @admin.register(AuditChainHead)

@@ -12,7 +12,10 @@ link_after_commit). Linking is serialized by the database
 in-process lock, so any number of web processes and task workers keep one chain, and the
 head is never held for the rest of a long transaction that merely audited something.
 
-`verify` walks the chain in order and names the first entry that does not fit.
+`verify` walks the chain in order and names the first entry that does not fit. An entry that
+showed several residents lists their NIKs in its details ("mentions", covered by its hash);
+its AuditMention rows (the tracker's index of them) must name exactly those, so a mention
+added, removed or changed behind the application's back is found too.
 """
 
 import datetime as dt
@@ -161,6 +164,31 @@ def link_after_commit() -> None:
         logger.exception("linking audit entries into the hash chain failed; the next append or check retries")
 
 
+MENTION_BATCH = 2000
+MENTIONS_CHANGED = "the residents it showed were changed (its mention rows do not match its details)"
+
+
+def _listed_mentions(entry) -> frozenset:
+    mentions = entry.details.get("mentions") if isinstance(entry.details, dict) else None
+    return frozenset(mentions) if isinstance(mentions, list) else frozenset()
+
+
+def _mentions_mismatch(walked: dict[int, tuple[int, frozenset]]) -> int | None:
+    """The first of these (intact) entries whose mention rows differ from the NIKs its details
+    list, or None: one query per batch."""
+    from .models import AuditMention
+
+    if not walked:
+        return None
+    rows: dict[int, set[str]] = {}
+    for entry_id, nik in AuditMention.objects.filter(entry_id__in=list(walked)).values_list("entry_id", "nik"):
+        rows.setdefault(entry_id, set()).add(nik)
+    for entry_id, (_count, listed) in walked.items():  # in chain order
+        if rows.get(entry_id, set()) != listed:
+            return entry_id
+    return None
+
+
 @dataclass(frozen=True)
 class Verdict:
     ok: bool
@@ -184,7 +212,13 @@ def verify(chunk_size: int = 5000) -> Verdict:
         return Verdict(False, count, entry_id, reason, head_seq, head_hash)
 
     previous_hash, expected_seq, count, hash_at_head = GENESIS, 1, 0, GENESIS
+    walked: dict[int, tuple[int, frozenset]] = {}  # entry id → (entries before it, NIKs it lists)
     for entry in AuditEntry.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=chunk_size):
+        if len(walked) >= MENTION_BATCH:
+            mismatch = _mentions_mismatch(walked)
+            if mismatch is not None:
+                return broken(mismatch, MENTIONS_CHANGED, walked[mismatch][0])
+            walked = {}
         if entry.seq != expected_seq:
             missing = entry.seq - expected_seq
             noun = "entry" if missing == 1 else "entries"
@@ -193,9 +227,13 @@ def verify(chunk_size: int = 5000) -> Verdict:
             return broken(entry.pk, "its link to the previous entry was changed", count)
         if entry_hash(entry) != entry.entry_hash:
             return broken(entry.pk, "changed after it was written (content does not match its hash)", count)
+        walked[entry.pk] = (count, _listed_mentions(entry))
         previous_hash, expected_seq, count = entry.entry_hash, expected_seq + 1, count + 1
         if entry.seq == head_seq:
             hash_at_head = entry.entry_hash
+    mismatch = _mentions_mismatch(walked)
+    if mismatch is not None:
+        return broken(mismatch, MENTIONS_CHANGED, walked[mismatch][0])
     last_seq = expected_seq - 1
     if head is None and count:
         return broken(None, "the chain head row is missing", count)

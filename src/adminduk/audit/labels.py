@@ -17,6 +17,7 @@ OBJECT_TYPES = {
     "adjudication": _("adjudication case"),
     "adjudication_list": _("list of adjudication cases"),
     "audit_log": _("audit log"),
+    "audit_mention_list": _("list of residents shown by audit entries"),
     "biometric_capture": _("biometric capture"),
     "biometric_exception": _("biometric exception"),
     "biometric_image": _("biometric image"),
@@ -67,6 +68,8 @@ OBJECT_TYPES = {
 
 
 def object_type_label(code: str) -> str:
+    if code not in OBJECT_TYPES and code.endswith("_list") and code[:-5] in OBJECT_TYPES:
+        return str(_("list: %(what)s") % {"what": OBJECT_TYPES[code[:-5]]})  # an admin list page
     return str(OBJECT_TYPES.get(code, code))
 
 

@@ -86,6 +86,31 @@ class AuditEntry(AppendOnlyModel):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_type} {self.object_id}"
 
 
+class AuditMention(AppendOnlyModel):
+    """A resident shown by an entry that covers several (a name search's results, a list page, a
+    queue, an export): the entry stays one row per action, and each
+    resident it showed gets one mention, so their data tracker finds it by an index range
+    (nik, at) like the entries about them. Written with the entry, in the same transaction, only
+    through audit.actions.record (its `mentions`), which also puts the same NIKs in the entry's
+    details: the hash chain covers them there, and audit.chain.verify checks the mentions
+    against it. Append-only like the entry (the model, and database triggers, migration 0007)."""
+
+    id = models.BigAutoField(primary_key=True)
+    entry = models.ForeignKey(AuditEntry, on_delete=models.PROTECT, related_name="mentions", verbose_name=_("audit entry"))
+    nik = models.CharField(_("NIK shown"), max_length=16)
+    # The entry's server time, copied so the tracker's range scan (nik, at) needs no join.
+    at = models.DateTimeField(_("server time"))
+
+    class Meta:
+        indexes = [models.Index(fields=["nik", "at", "entry"], name="audit_mention_nik_at")]
+        constraints = [models.UniqueConstraint(fields=["entry", "nik"], name="audit_mention_once")]
+        verbose_name = _("resident shown by an audit entry")
+        verbose_name_plural = _("residents shown by audit entries")
+
+    def __str__(self):
+        return f"{self.nik} #{self.entry_id}"
+
+
 class AuditChainHead(models.Model):
     """The one row (id 1) naming the chain's last entry: its position and hash. Appenders lock
     it, and it tells the verifier how long the chain was, so a deleted tail is noticed.

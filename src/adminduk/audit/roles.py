@@ -4,8 +4,8 @@ Migrations run as the owner of the tables (e.g. `adminduk_owner`); the web proce
 workers connect as a separate role (e.g. `adminduk_app`) that owns nothing. Only the owner (or
 a superuser) can TRUNCATE, ALTER TABLE … DISABLE TRIGGER or DROP TRIGGER; the statements below
 give the application's role ordinary rights on every table and then take back from the audit
-tables everything but SELECT and INSERT, plus what linking a new entry into the hash chain
-needs: UPDATE of the entry's three chain columns (its trigger allows that once, on an unlinked
+tables (the entries, their mentions, the checks) everything but SELECT and INSERT, plus what
+linking a new entry into the hash chain needs: UPDATE of the entry's three chain columns (its trigger allows that once, on an unlinked
 entry, with nothing else changed) and UPDATE of the chain head (its trigger refuses a step
 back).
 """
@@ -13,7 +13,7 @@ back).
 import re
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-INSERT_ONLY_TABLES = ("audit_auditentry", "audit_auditcheck")
+INSERT_ONLY_TABLES = ("audit_auditentry", "audit_auditcheck", "audit_auditmention")
 HEAD_TABLE = "audit_auditchainhead"
 
 

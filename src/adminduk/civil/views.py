@@ -44,7 +44,8 @@ def queue(request):
         status = "open"
     applications = list(queries.queue(request.user, status=status)[:200])
     now = timezone.now()
-    record(request, "view", object_type="civil_queue", details={"status": status, "count": len(applications)})
+    record(request, "view", object_type="civil_queue", details={"status": status, "count": len(applications)},
+           mentions=[a.subject_nik or a.applicant_nik for a in applications])
     return render(request, "civil/queue.html", {
         "applications": applications, "status": status, "statuses": Status.choices, "now": now,
         "overdue": sum(1 for a in applications if a.is_overdue(now)), "kinds": Kind.choices,

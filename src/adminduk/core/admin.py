@@ -70,8 +70,8 @@ class AuditedReadsAdmin:
             rows = [self.audit_target(obj) for obj in changelist.result_list]
             kecamatan = {row[1] for row in rows}
             details = {"shown": [row[0] for row in rows], "page": changelist.page_num, "filters": dict(request.GET.items())}
-            if self.audit_nik:
-                details["niks"] = [row[2] for row in rows]
+            # The residents the page showed: each one's data tracker lists it (audit mentions).
+            shown = [row[2] for row in rows] if self.audit_nik else [row[0] for row in rows] if self.audit_object_type == "resident" else None
             record(
                 request,
                 "search" if changelist.query else "view",
@@ -79,6 +79,7 @@ class AuditedReadsAdmin:
                 object_id=changelist.query.strip()[:64],
                 kecamatan_code=kecamatan.pop() if len(kecamatan) == 1 else "",
                 details=details,
+                mentions=shown,
             )
         return response
 

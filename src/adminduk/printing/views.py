@@ -33,7 +33,8 @@ def _redirect(name, office, **kwargs):
 
 def _queue_context(request, office, offices, **extra):
     jobs_shown = list(queries.queue(office))
-    record(request, "view", object_type="print_queue", object_id=office.code, kecamatan_code=office.kecamatan_id or "", details={"count": len(jobs_shown)})
+    record(request, "view", object_type="print_queue", object_id=office.code, kecamatan_code=office.kecamatan_id or "", details={"count": len(jobs_shown)},
+           mentions=[job.nik for job in jobs_shown])
     return {
         "office": office, "offices": offices, "jobs": jobs_shown, "stock": queries.stock_summary(office),
         "batches": PrintBatch.objects.filter(office=office)[:10], "max_batch": jobs.MAX_BATCH,
@@ -67,7 +68,8 @@ def print_batch(request):
 def batch(request, pk):
     batch = get_object_or_404(PrintBatch.objects.filter(office__in=queries.offices_of(request.user)), pk=pk)
     cards = list(Card.objects.filter(job__batch=batch).order_by("printed_at"))
-    record(request, "view", object_type="print_batch", object_id=str(batch.pk), kecamatan_code=batch.office.kecamatan_id or "", details={"cards": len(cards)})
+    record(request, "view", object_type="print_batch", object_id=str(batch.pk), kecamatan_code=batch.office.kecamatan_id or "", details={"cards": len(cards)},
+           mentions=[card.nik for card in cards])
     return render(request, "printing/batch.html", {"batch": batch, "cards": cards, "office": batch.office})
 
 
@@ -79,7 +81,8 @@ def batch_pdf(request, pk):
     if not cards:
         return render(request, "printing/batch.html", {"batch": batch, "cards": [], "office": batch.office, "error": _("No card of this batch was printed.")}, status=404)
     pdf = rendering.cards_pdf(rendering.job_card(card.job) for card in cards)
-    record(request, "export", object_type="print_batch", object_id=str(batch.pk), kecamatan_code=batch.office.kecamatan_id or "", details={"cards": len(cards)})
+    record(request, "export", object_type="print_batch", object_id=str(batch.pk), kecamatan_code=batch.office.kecamatan_id or "", details={"cards": len(cards)},
+           mentions=[card.nik for card in cards])
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ktp-el-{batch.pk}.pdf"'
     return response

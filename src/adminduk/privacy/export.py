@@ -87,7 +87,10 @@ def data_of(resident: Resident, now: dt.datetime | None = None) -> dict:
     families = Family.objects.filter(members__resident=resident).select_related("kelurahan__kecamatan").order_by("-issued_on")
     requests = list(KtpRequest.objects.filter(nik=nik).order_by("-created_at"))
     applications = Application.objects.filter(models.Q(applicant_nik=nik) | models.Q(subject_nik=nik)).order_by("-submitted_at")
-    staff = tracker.staff_entries(resident, now).select_related("office").order_by("-at", "-id")[:5000]
+    scope = tracker.Scope.of(resident, now)
+    # Reads of the record and the KK, and reads that showed the resident among others (a name
+    # search's results, a list): everything the tracker lists.
+    staff = tracker.staff_entries(resident, scope=scope).select_related("office").order_by("-at", "-id")[:5000]
     return {
         "format": FORMAT_VERSION,
         "generated_at": now.isoformat(),
@@ -109,7 +112,7 @@ def data_of(resident: Resident, now: dt.datetime | None = None) -> dict:
         "objections": [row(o) for o in Objection.objects.filter(nik=nik)],
         "staff_reads_last_six_months": [
             {"at": e.at.isoformat(), "action": e.action, "record": e.object_type, "office": e.office.name if e.office_id else "",
-             "role": e.actor_role, "purpose": e.purpose or ""}
+             "role": e.actor_role, "purpose": e.purpose or "", "shown_among_others": not tracker.is_about(e, scope)}
             for e in staff
         ],
     }

@@ -144,7 +144,9 @@ class Objection(models.Model):
         verbose_name = _("objection to a read")
         verbose_name_plural = _("objections to reads")
         constraints = [
-            models.UniqueConstraint(fields=["entry"], condition=models.Q(status="open"), name="one_open_objection_per_entry"),
+            # Per resident: one entry (a name search, a KK read) can show several residents, and
+            # each may object to it.
+            models.UniqueConstraint(fields=["entry", "nik"], condition=models.Q(status="open"), name="one_open_objection_per_entry"),
         ]
 
     def __str__(self):

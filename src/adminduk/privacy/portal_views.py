@@ -7,6 +7,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,35 +25,41 @@ def _kecamatan(resident) -> str:
     return (resident.kelurahan_id or "")[:8]
 
 
-def _page(value) -> int | None:
-    if value in (None, ""):
-        return 1
-    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 1000:
-        return None
-    return int(value)
+def _cursors(query) -> dict | None:
+    """The tracker page's position from its links (`sebelum` / `sesudah`: older or newer than a
+    line), none for the newest lines; None when a value is not a position."""
+    cursors = {}
+    for key, name in (("sebelum", "before"), ("sesudah", "after")):
+        value = query.get(key)
+        if value not in (None, ""):
+            cursors[name] = tracker.Cursor.parse(value)
+            if cursors[name] is None:
+                return None
+    return None if len(cursors) > 1 else cursors
 
 
 @resident_view
 @require_http_methods(["GET"])
 def tracker_page(request):
-    page = _page(request.GET.get("halaman"))
-    if page is None:
+    cursors = _cursors(request.GET)
+    if cursors is None:
         return render(request, "privacy/tracker.html", {"error": _("There is no such page.")}, status=400)
     resident = request.resident
-    view = tracker.tracker_for(resident, page=page)
+    view = tracker.tracker_for(resident, **cursors)
     record(request, "view", object_type="audit_log", object_id=resident.nik, kecamatan_code=_kecamatan(resident),
-           subject_nik=resident.nik, details={"portal": "data tracker", "page": page})
-    return render(request, "privacy/tracker.html", {"tracker": view})
+           subject_nik=resident.nik, details={"portal": "data tracker", **{k: c.token for k, c in cursors.items()}})
+    # Each line links to its objection page: the path reversed once, not once a line.
+    object_prefix = reverse("privacy_portal:object", args=[0]).removesuffix("0/")
+    return render(request, "privacy/tracker.html", {"tracker": view, "object_prefix": object_prefix})
 
 
 @resident_view
 @require_http_methods(["GET", "POST"])
 def object_page(request, entry_id: int):
     resident = request.resident
-    entry = tracker.visible_staff_entry(resident, entry_id)
-    if entry is None:
+    line = tracker.visible_line(resident, entry_id)
+    if line is None:
         raise Http404
-    line = tracker._line(entry, show_name=False)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():

@@ -190,7 +190,8 @@ def invite_rt(office, kelurahan_code: str, rw, rt, *, actor=None, request=None, 
         request, "create", object_type="invitation_batch", object_id=str(batch),
         kecamatan_code=result.kelurahan.kecamatan_id, actor=actor,
         details={"kelurahan": result.kelurahan.code, "rw": result.rw, "rt": result.rt, "invited": len(invitations),
-                 "unplaced": result.unplaced, "refused": refused, "niks": [i.nik for i in invitations]},
+                 "unplaced": result.unplaced, "refused": refused},
+        mentions=[i.nik for i in invitations],
     )
     return batch, invitations, result
 

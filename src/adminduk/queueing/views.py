@@ -241,7 +241,7 @@ def invite(request):
         context["error"] = refused.text
         return render(request, "queueing/invite.html", context, status=400)
     record(request, "view", object_type="resident_list", kecamatan_code=plan.kelurahan.kecamatan_id,
-           details={"rt_invitation_plan": f"{plan.kelurahan.code}/{plan.rw}/{plan.rt}", "niks": [r.nik for r in plan.candidates]})
+           details={"rt_invitation_plan": f"{plan.kelurahan.code}/{plan.rw}/{plan.rt}"}, mentions=[r.nik for r in plan.candidates])
     context["plan"] = plan
     return render(request, "queueing/invite.html", context)
 
@@ -258,7 +258,9 @@ def _batch_invitations(request, batch):
 @require_GET
 def batch(request, batch):
     first, rows = _batch_invitations(request, batch)
-    record(request, "view", object_type="invitation_batch", object_id=str(batch), kecamatan_code=first.kelurahan.kecamatan_id)
+    rows = list(rows)
+    record(request, "view", object_type="invitation_batch", object_id=str(batch), kecamatan_code=first.kelurahan.kecamatan_id,
+           mentions=[i.nik for i in rows])
     messages_sent = invitations.messages_of(rows)
     listing = [(i, messages_sent.get(i.resident_id)) for i in rows]
     return render(request, "queueing/batch.html", {"first": first, "invitations": listing, "batch": batch})
@@ -268,8 +270,9 @@ def batch(request, batch):
 @require_GET
 def batch_letters(request, batch):
     first, rows = _batch_invitations(request, batch)
+    niks = list(rows.values_list("nik", flat=True))
     record(request, "export", object_type="invitation_batch", object_id=str(batch), kecamatan_code=first.kelurahan.kecamatan_id,
-           details={"letters": rows.count()})
+           details={"letters": len(niks)}, mentions=niks)
     response = HttpResponse(letters.invitation_letters(rows), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="undangan-{first.kelurahan_id}-rw{first.rw}-rt{first.rt}.pdf"'
     return response
@@ -283,5 +286,5 @@ def invited_today(request):
     rows = list(invitations.invited_on(office, timezone.localdate()))
     if rows:
         record(request, "view", object_type="resident_list", kecamatan_code=office.kecamatan_id or "",
-               details={"invited_today": [i.nik for i in rows]})
+               details={"invited_today": len(rows)}, mentions=[i.nik for i in rows])
     return render(request, "queueing/partials/invited_today.html", {"invitations": rows, "office": office})

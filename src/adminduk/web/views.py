@@ -126,10 +126,12 @@ def _name_search(request):
                 "by": "name",
                 "name": query.text,
                 "birth": request.GET.get("lahir", "").strip(),
-                "found": [r.nik for r in outcome.residents],
                 "more": outcome.result.truncated,
             },
             purpose=purposes.parse(request.GET.get("tujuan")),
+            # Every resident the result list showed (name, NIK, birth data), in its order: the
+            # entry's details keep them, and each one's data tracker lists the search.
+            mentions=[r.nik for r in outcome.residents],
         )
     context = {"mode": "name", "name_search": outcome}
     return _search_response(request, "web/partials/name_search_result.html", context, status=400 if outcome.error else 200)
@@ -233,5 +235,6 @@ def resident_export(request):
     record(
         request, "export", object_type="resident_list", object_id=kelurahan.code,
         kecamatan_code=kelurahan.kecamatan_id, details={k: str(v) for k, v in request.GET.items()},
+        mentions=residents.values_list("nik", flat=True),  # every resident in the file
     )
     return streaming_csv(queries.export_rows(residents), f"penduduk-{kelurahan.code}.csv")

@@ -56,7 +56,8 @@ def _refused_bookings(request, office, limit: int = 20) -> list:
     ids = [pk for refusal in found for pk in (refusal.subjects or {}).get("bookings", [])]
     niks = sorted(set(Booking.objects.filter(pk__in=ids).values_list("nik", flat=True)))
     if niks:
-        record(request, "view", object_type="resident_list", kecamatan_code=office.kecamatan_id or "", details={"refused_booking_events": niks})
+        record(request, "view", object_type="resident_list", kecamatan_code=office.kecamatan_id or "", details={"refused_booking_events": len(found)},
+               mentions=niks)
     return refusals.for_operators(found, limit=limit)
 
 

@@ -60,12 +60,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.ping()
+        client.flushdb()  # the bench's own database number: the last run's tasks are not this run's
+        return True
+    except (redis.RedisError, ValueError):
+        return False
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a quarter of the day's places (under a minute)")
     parser.add_argument("--clients", type=int, default=CLIENTS)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15",
+                        help="the task queue's Redis, as a production central runs it (SQLite storage when it does not answer)")
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("--database-url must be a postgres:// URL (several server processes share the database)")
@@ -75,7 +89,12 @@ def main(argv=None) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADMINDUK_") and k != "DATABASE_URL"}
     env |= {"ADMINDUK_MODE": "test", "ADMINDUK_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "adminduk.settings",
             "ADMINDUK_MESSAGING_BACKEND": "file", "PYTHONPATH": str(ROOT / "src"),
-            "ADMINDUK_HUEY_REAL": "1"}  # a real task queue (SQLite) and consumer, as in production: confirmations leave the request  # fmt: skip
+            "ADMINDUK_HUEY_REAL": "1"}  # a real task queue and consumer, as in production: confirmations leave the request  # fmt: skip
+    if redis_answers(args.redis_url):
+        env["ADMINDUK_REDIS_URL"] = args.redis_url
+        print(f"tasks      Redis at {args.redis_url}, as on a production central")
+    else:
+        print(f"tasks      SQLite storage (Redis at {args.redis_url} did not answer; a production central runs Redis)")
     os.environ.update(env)
     sys.path.insert(0, str(ROOT / "src"))
     database = ThrowawayPostgres(args.database_url).__enter__()

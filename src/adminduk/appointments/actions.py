@@ -95,12 +95,14 @@ def book(
     rules.check_no_open_booking(resident, service)
     try:
         with transaction.atomic():
-            _take_place(slot)
             booking = Booking.objects.create(
                 resident=resident, nik=resident.nik, office=slot.office, service=service, slot=slot, channel=channel,
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
             _audit(request, "create", booking, actor, channel=channel)
+            # The place last: the slot's row stays locked from here to the commit only, so the
+            # bookings of one slot queue on it for the shortest time (slot full: all rolled back).
+            _take_place(slot)
     except IntegrityError:
         # The partial unique constraint: the same resident booked at the same instant elsewhere.
         rules.check_no_open_booking(resident, service)

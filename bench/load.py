@@ -254,7 +254,7 @@ def main(argv=None) -> int:
         if not steady_mark.exists():
             locust.kill()
             raise SystemExit("the users did not all log in within ten minutes of starting")
-        print(f"every user logged in {time.monotonic() - started:.0f} s after the start; measuring {args.duration} s", flush=True)
+        print(f"every user logged in {time.monotonic() - locust_started:.0f} s after the first started; measuring {args.duration} s", flush=True)
         sampler = SteadyCpu(server.pid)
         sampler.start()
         time.sleep(args.duration)

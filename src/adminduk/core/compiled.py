@@ -1,8 +1,8 @@
 """Queries that run on every request, compiled to SQL once per database and process.
 
-The ORM compiles a queryset again each time it runs: for the few lookups behind every request
-(the session, the user, the second-factor device, the user's offices) that compiling cost more
-CPU than the queries themselves. A `CompiledQuery` is built from a queryset factory and the
+The ORM compiles a queryset again each time it runs: for the lookups behind every request (the
+session, the second-factor device, the user's offices) that compiling cost more CPU than the
+queries themselves. A `CompiledQuery` is built from a queryset factory and the
 fields its parameters are compared with; it compiles the factory's queryset once (with
 placeholder values), then runs the SQL with each call's values, prepared for the database as the
 ORM prepares them, and converts the rows as the ORM does.

@@ -1,7 +1,7 @@
 """The operators of bench/load.py (locust): kecamatan operators and supervisors at the central,
 each logged in with their own account (password and TOTP code), doing a realistic mix with
 think time. Reads the accounts and the residents to look up from ADMINDUK_LOAD_FIXTURE; writes
-every response time once all users have started, split into reads (GET) and writes (POST), and
+every response time once all users have logged in, split into reads (GET) and writes (POST), and
 the logins apart, to ADMINDUK_LOAD_TIMES."""
 
 import hashlib
@@ -21,7 +21,7 @@ FIXTURE = json.load(open(os.environ["ADMINDUK_LOAD_FIXTURE"]))
 ACCOUNTS = {role: itertools.cycle(accounts) for role, accounts in FIXTURE["accounts"].items()}
 TIMES = {"read": [], "write": [], "login": [], "errors": []}
 THINK = tuple(float(x) for x in os.environ.get("ADMINDUK_LOAD_THINK", "1,4").split(","))
-STEADY = {"on": False}  # every user has started (and logged in): the steady state the targets are for
+STEADY = {"on": False}  # every user has logged in: the steady state the targets are for
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SESSION = re.compile(r"/perekaman/sesi/([0-9a-f-]{36})/")
 

@@ -6,18 +6,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from adminduk.core.admin import ReadOnlyAdmin
-from adminduk.enrollment.statuses import RequestStatus
-
-from .models import BacklogCell, CoverageCell, ResidentFact, SummaryState, ThroughputCell
+from .models import BacklogCell, CoverageCell, ResidentFact, SummaryState, ThroughputCell, status_name
 
 
 @admin.display(description=_("e-KTP status"))
 def status_label(cell) -> str:
-    """The status's name, not its code ("" is a wajib KTP resident without a request)."""
-    try:
-        return RequestStatus(cell.status).label
-    except ValueError:
-        return cell.status or "-"
+    return status_name(cell.status)
 
 
 @admin.register(CoverageCell)
@@ -42,8 +36,9 @@ class ThroughputCellAdmin(ReadOnlyAdmin):
 
 @admin.register(ResidentFact)
 class ResidentFactAdmin(ReadOnlyAdmin):
-    list_display = ["resident_id", "kecamatan_code", "kelurahan_id", "counted", "wajib_from"]
+    list_display = ["resident_id", "kecamatan_code", "kelurahan_id", "counted", "wajib_from", status_label]
     list_filter = ["kecamatan_code", "counted"]
+    fields = readonly_fields = ["resident_id", "kecamatan_code", "kelurahan_id", "wajib_from", "counted", status_label, "since"]
 
 
 @admin.register(SummaryState)

@@ -6,6 +6,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from adminduk.enrollment.statuses import RequestStatus
+
+
+def status_name(code: str) -> str:
+    """An e-KTP status's name in the reader's language, not its code ("" is a wajib KTP
+    resident without a request)."""
+    try:
+        return str(RequestStatus(code).label)
+    except ValueError:
+        return code or "-"
+
 
 class ResidentFact(models.Model):
     """What one resident adds to the summary cells right now, so a change can be applied as a
@@ -32,7 +43,7 @@ class ResidentFact(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.resident_id} {self.kelurahan_id} {self.status or '-'}"
+        return f"{self.resident_id} {self.kelurahan_id} {status_name(self.status)}"
 
 
 class CoverageCell(models.Model):
@@ -49,7 +60,7 @@ class CoverageCell(models.Model):
         constraints = [models.UniqueConstraint(fields=["kelurahan_id", "status"], name="reports_coverage_cell_unique")]
 
     def __str__(self):
-        return f"{self.kelurahan_id} {self.status or '-'}: {self.n}"
+        return f"{self.kelurahan_id} {status_name(self.status)}: {self.n}"
 
 
 class BacklogCell(models.Model):
@@ -66,7 +77,7 @@ class BacklogCell(models.Model):
         constraints = [models.UniqueConstraint(fields=["kecamatan_code", "status", "since"], name="reports_backlog_cell_unique")]
 
     def __str__(self):
-        return f"{self.kecamatan_code} {self.status} {self.since}: {self.n}"
+        return f"{self.kecamatan_code} {status_name(self.status)} {self.since}: {self.n}"
 
 
 class ThroughputCell(models.Model):
@@ -93,7 +104,7 @@ class ThroughputCell(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.day} {self.office_id} {self.kind}: {self.n}"
+        return f"{self.day} {self.office_id} {self.get_kind_display()}: {self.n}"
 
 
 class SummaryState(models.Model):
@@ -112,4 +123,4 @@ class SummaryState(models.Model):
         verbose_name_plural = _("summary state")
 
     def __str__(self):
-        return f"summary refreshed {self.refreshed_at}"
+        return _("summary refreshed %(when)s") % {"when": self.refreshed_at or "-"}

@@ -177,6 +177,7 @@ def main(argv=None) -> int:
     parser.add_argument("--spawn-rate", type=float, default=2.0, help="users started (and logged in) per second")
     parser.add_argument("--think", default="1-4", help="seconds an operator waits between clicks, MIN-MAX (default 1-4)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: adminduk serve's, 2 x cores + 1)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per gunicorn worker (default: adminduk serve's)")
     parser.add_argument("--quick", action="store_true", help="3,000 residents, 30 users, 40 s")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres",
                         help="a PostgreSQL server to make the throwaway database on")
@@ -228,6 +229,8 @@ def main(argv=None) -> int:
         command = [PYTHON, "-m", "adminduk", "serve", "--bind", f"127.0.0.1:{port}"]
         if args.workers:
             command += ["--workers", str(args.workers)]
+        if args.threads:
+            command += ["--threads", str(args.threads)]
         server = subprocess.Popen(command, env=serve_env, stdout=open(data_dir / "serve.log", "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
         wait_for_health(port, server, data_dir)
         warm_up(port)

@@ -15,9 +15,14 @@ from adminduk.core.files import UMASK
 
 bind = os.environ.get("ADMINDUK_SERVE_BIND", "127.0.0.1:8000").split(",")
 workers = int(os.environ.get("ADMINDUK_SERVE_WORKERS", "3"))
-threads = int(os.environ.get("ADMINDUK_SERVE_THREADS", "4"))
-# Threads per worker: a slow client (a node on a bad link pushing a batch, an office PC) holds a
-# thread, not a whole process.
+threads = int(os.environ.get("ADMINDUK_SERVE_THREADS", "1"))
+# One request at a time per worker (gunicorn's sync worker) by default: adminduk's pages are CPU
+# work in Python, and threads in one worker only take turns at the interpreter lock (each query's
+# wait gave the lock away, and getting it back took milliseconds). With 200 operators, sync
+# workers served 1.5 x the requests of 4-thread workers at two thirds of the CPU per request
+# (bench/load.py). A slow client does not hold a worker: nginx (deploy/nginx) reads a node's push
+# whole before passing it on and buffers the answer. Without a buffering proxy in front, threads
+# (ADMINDUK_WEB_THREADS=4) keep a slow client from holding a whole worker.
 worker_class = "gthread" if threads > 1 else "sync"
 # A node's push on a slow link may take two minutes (sync.client.TIMEOUT).
 timeout = int(os.environ.get("ADMINDUK_SERVE_TIMEOUT", "150"))

@@ -11,9 +11,7 @@ An invitation names its booking: the invitation stream waits while the bookings 
 On the node a booking it checked in or closed itself (event_pending) is kept until the
 central's copy names the node's event (last_event), as printing.sync does for jobs and cards."""
 
-import base64
 import datetime as dt
-import json
 import logging
 import uuid
 
@@ -77,21 +75,12 @@ def _row(stream: str, obj) -> dict:
             "rw": obj.rw, "rt": obj.rt, "booking": str(obj.booking_id) if obj.booking_id else None}
 
 
-def _positions(token: str) -> dict:
-    if not token:
-        return {}
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return data.get("a") or {} if isinstance(data, dict) else {}
-    except ValueError:
-        return {}
-
-
 def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datetime, station=None) -> set:
     """Add one page of each appointment stream after `since` to the pull answer `data`, fold
     their positions into its cursor, and return the ids of the residents its rows name (the
     caller sends those the node may lack: a resident of another kecamatan booked here)."""
-    positions = _positions(since)
+    positions = keyset.cursor_part(since, "a")
+    positions = positions if isinstance(positions, dict) else {}
     out, more, residents = {}, False, set()
     for stream, queryset in _querysets(office, timezone.localdate()).items():
         if more and stream == "invitations":
@@ -110,9 +99,7 @@ def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datet
                    details={"sync_pull": len(out[stream]), "office": office.code})
     data["appointments"] = out
     data["more"] = data["more"] or more
-    cursor = json.loads(base64.urlsafe_b64decode(data["cursor"].encode()))
-    cursor["a"] = positions
-    data["cursor"] = base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode()
+    keyset.fold_into_cursor(data, "a", positions)
     return residents
 
 

@@ -8,12 +8,11 @@ central never sends an application's data or uploads to a node. The node's own c
 event not yet at the central (event_pending), is kept until the central's copy shows it
 received (a decision, or a document the node added counted as no longer missing)."""
 
-import base64
 import datetime as dt
-import json
-import uuid
 
 from django.db.models import Q
+
+from adminduk.sync import keyset
 
 from .choices import Channel
 from .models import Application
@@ -36,17 +35,12 @@ def row_of(application: Application) -> dict:
     }
 
 
-def _read_cursor(token: str) -> dict:
-    if not token:
-        return {"v": 1, "r": [EPOCH, str(uuid.UUID(int=0))]}
-    return json.loads(base64.urlsafe_b64decode(token.encode()))
-
-
 def add_stream(data: dict, office, *, since: str, limit: int, horizon: dt.datetime) -> None:
     """Add one page of the office's counter applications after `since` to the pull answer
     `data`, and fold its position into the cursor (sync.changes has already checked it)."""
+    previous = keyset.cursor_part(since, CURSOR_KEY)
     try:
-        position = (_read_cursor(since).get(CURSOR_KEY) or [EPOCH, ""]) if since else [EPOCH, ""]
+        position = previous or [EPOCH, ""]
         after, last = dt.datetime.fromisoformat(position[0]), str(position[1])
     except (ValueError, TypeError, IndexError, AttributeError):
         after, last = dt.datetime.fromisoformat(EPOCH), ""
@@ -56,12 +50,10 @@ def add_stream(data: dict, office, *, since: str, limit: int, horizon: dt.dateti
     )
     data["civil"] = [row_of(application) for application in page]
     data["more"] = data["more"] or len(page) == limit
-    cursor = _read_cursor(data["cursor"])
     if page:
-        cursor[CURSOR_KEY] = [page[-1].updated_at.isoformat(), str(page[-1].pk)]
-    elif since and CURSOR_KEY in _read_cursor(since):
-        cursor[CURSOR_KEY] = _read_cursor(since)[CURSOR_KEY]
-    data["cursor"] = base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode()
+        keyset.fold_into_cursor(data, CURSOR_KEY, [page[-1].updated_at.isoformat(), str(page[-1].pk)])
+    elif previous is not None:
+        keyset.fold_into_cursor(data, CURSOR_KEY, previous)
 
 
 # --- Node side ---------------------------------------------------------------------------------

@@ -8,14 +8,13 @@ central state, and then the central's confirmed one."""
 
 import base64
 import datetime as dt
-import json
-import uuid
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from adminduk.enrollment.models import KtpRequest
 from adminduk.offices.models import Office
+from adminduk.sync import keyset
 
 from . import media
 from .models import BlangkoStock, Card, PrintJob, Shipment, ShipmentItem
@@ -74,20 +73,11 @@ def rows_of(office, *, jobs=(), cards=()) -> dict:
     return {"requests": [_row("requests", r) for r in requests], "jobs": [_row("jobs", j) for j in jobs], "cards": [_row("cards", c) for c in cards]}
 
 
-def _decode(token: str) -> dict:
-    if not token:
-        return {}
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return data.get("p") or {} if isinstance(data, dict) else {}
-    except ValueError:
-        return {}
-
-
 def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datetime) -> None:
     """Add one page of each printing stream after `since` to the pull answer `data`, and fold
     their positions into its cursor (sync.changes has already checked the token)."""
-    positions = _decode(since)
+    positions = keyset.cursor_part(since, "p")
+    positions = positions if isinstance(positions, dict) else {}
     out, more = {}, False
     for stream, queryset in _querysets(office).items():
         if more and stream in DEPENDS_ON_EARLIER:
@@ -106,9 +96,7 @@ def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datet
         more = more or len(page) == limit
     data["printing"] = out
     data["more"] = data["more"] or more
-    cursor = json.loads(base64.urlsafe_b64decode(data["cursor"].encode())) if data["cursor"] else {"v": 1, "r": [EPOCH, str(uuid.UUID(int=0))]}
-    cursor["p"] = positions
-    data["cursor"] = base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode()
+    keyset.fold_into_cursor(data, "p", positions)
 
 
 # --- Node side ---------------------------------------------------------------------------------

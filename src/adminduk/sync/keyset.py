@@ -5,9 +5,15 @@ walks the (updated_at, id) index from the start of t (or sorts), and a bulk impo
 million rows the same updated_at, so page n reads n pages. Asked as two ranges instead, each
 is one seek into the (updated_at, id) index (population's resident_changed_idx and
 family_changed_idx), whatever the page number.
+
+Every stream's position rides in the pull's one opaque cursor (sync.changes makes it and checks
+what a node sends back), each under its own key: `cursor_part` reads one, `fold_into_cursor`
+writes one into a pull answer.
 """
 
+import base64
 import datetime as dt
+import json
 import uuid
 
 from django.db.models import QuerySet
@@ -19,3 +25,25 @@ def page_after(rows: QuerySet, after_time: dt.datetime, after_id: uuid.UUID, lim
     if len(page) < limit:
         page += list(rows.filter(updated_at__gt=after_time).order_by("updated_at", "id")[: limit - len(page)])
     return page
+
+
+FRESH_CURSOR = {"v": 1, "r": ["1970-01-01T00:00:00+00:00", str(uuid.UUID(int=0))]}
+
+
+def cursor_part(token: str, key: str):
+    """The part `key` of the pull cursor `token`; None when the token is empty, unreadable or
+    has no such part (the stream starts from the beginning)."""
+    if not token:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except ValueError:  # not base64, not UTF-8 or not JSON
+        return None
+    return data.get(key) if isinstance(data, dict) else None
+
+
+def fold_into_cursor(data: dict, key: str, value) -> None:
+    """Put `value` under `key` in the cursor of the pull answer `data`."""
+    cursor = json.loads(base64.urlsafe_b64decode(data["cursor"].encode())) if data.get("cursor") else dict(FRESH_CURSOR)
+    cursor[key] = value
+    data["cursor"] = base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode()

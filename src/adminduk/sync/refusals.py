@@ -8,9 +8,7 @@ operators (sync page, queue page), stops waiting for the event (event_pending is
 rows whose last event it was) and takes the central's copy of those rows, as the pull would have
 given it had the node never sent the event. An accepted event changes nothing here."""
 
-import base64
 import datetime as dt
-import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -30,8 +28,7 @@ RECENT_DAYS = 14  # how long the node's pages show a refusal
 
 def _position(token: str) -> tuple[dt.datetime, uuid.UUID]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode())) if token else {}
-        stamp, last = data.get(CURSOR_KEY) or [EPOCH, str(uuid.UUID(int=0))]
+        stamp, last = keyset.cursor_part(token, CURSOR_KEY) or [EPOCH, str(uuid.UUID(int=0))]
         return dt.datetime.fromisoformat(stamp), uuid.UUID(str(last))
     except (ValueError, TypeError, AttributeError):
         return dt.datetime.fromisoformat(EPOCH), uuid.UUID(int=0)
@@ -52,12 +49,10 @@ def add_stream(data: dict, office, *, since: str, limit: int, horizon: dt.dateti
     page = keyset.page_after(queryset, after_time, after_id, limit)
     data["refusals"] = [_row(refusal) for refusal in page]
     data["more"] = data["more"] or len(page) == limit
-    cursor = json.loads(base64.urlsafe_b64decode(data["cursor"].encode()))
     if page:
-        cursor[CURSOR_KEY] = [page[-1].updated_at.isoformat(), str(page[-1].pk)]
+        keyset.fold_into_cursor(data, CURSOR_KEY, [page[-1].updated_at.isoformat(), str(page[-1].pk)])
     elif since:
-        cursor[CURSOR_KEY] = [after_time.isoformat(), str(after_id)]
-    data["cursor"] = base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode()
+        keyset.fold_into_cursor(data, CURSOR_KEY, [after_time.isoformat(), str(after_id)])
 
 
 # --- Node side ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from locust.contrib.fasthttp import FastHttpUser
 FIXTURE = json.load(open(os.environ["ADMINDUK_LOAD_FIXTURE"]))
 ACCOUNTS = {role: itertools.cycle(accounts) for role, accounts in FIXTURE["accounts"].items()}
 TIMES = {"read": [], "write": [], "login": [], "errors": []}
-THINK = tuple(float(x) for x in os.environ.get("ADMINDUK_LOAD_THINK", "1,4").split(","))
+THINK = tuple(float(x) for x in os.environ.get("ADMINDUK_LOAD_THINK", "5,15").split(","))
 STEADY = {"on": False}  # every user has logged in: the steady state the targets are for
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SESSION = re.compile(r"/perekaman/sesi/([0-9a-f-]{36})/")

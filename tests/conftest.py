@@ -11,6 +11,30 @@ from adminduk.population.forms import ResidentForm
 from adminduk.regions import codes, services
 from adminduk.regions.models import Kelurahan
 
+def _locks_only_inside_transactions() -> None:
+    """In production every connection autocommits, and PostgreSQL refuses a select_for_update()
+    outside transaction.atomic() (TransactionManagementError: a 500 for the operator). Tests run
+    inside pytest-django's own transaction, which hides that, and SQLite ignores the lock
+    altogether: on both databases, a locking query with no atomic block but the test's raises the
+    production error here."""
+    from django.db import connections
+    from django.db.models.sql import compiler
+    from django.db.transaction import TransactionManagementError
+
+    execute_sql = compiler.SQLCompiler.execute_sql
+
+    def guarded(self, *args, **kwargs):
+        if self.query.select_for_update:
+            blocks = connections[self.using].atomic_blocks
+            if not any(not getattr(block, "_from_testcase", False) for block in blocks):
+                raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        return execute_sql(self, *args, **kwargs)
+
+    compiler.SQLCompiler.execute_sql = guarded
+
+
+_locks_only_inside_transactions()
+
 PALU = "72.71"
 TANAMODINDI = "72.71.08.1004"  # kelurahan in Mantikulore
 TODAY = dt.date(2026, 11, 24)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from adminduk.core.admin import ReadOnlyAdmin
+
 from .models import BacklogCell, CoverageCell, ResidentFact, SummaryState, ThroughputCell, status_name
 
 

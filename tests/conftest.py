@@ -11,6 +11,7 @@ from adminduk.population.forms import ResidentForm
 from adminduk.regions import codes, services
 from adminduk.regions.models import Kelurahan
 
+
 def _locks_only_inside_transactions() -> None:
     """In production every connection autocommits, and PostgreSQL refuses a select_for_update()
     outside transaction.atomic() (TransactionManagementError: a 500 for the operator). Tests run

@@ -98,7 +98,8 @@ def test_a_budget_too_small_shows_the_shortfall(kota, as_user):
     client = as_user("dinas_admin")
     today = timezone.localdate()
     params = {
-        "start": today.isoformat(), "deadline": (today + dt.timedelta(days=1)).isoformat(), "budget": "0",
+        # Two weeks hold working days whatever today is (a weekend, a holiday week).
+        "start": today.isoformat(), "deadline": (today + dt.timedelta(days=14)).isoformat(), "budget": "0",
         "set_cost": "150.000.000", "printer_cost": "50000000", "evening_cost": "500000",
         "max_sets": "8", "max_printers": "3", "lead_days": "0",
     }
@@ -106,6 +107,22 @@ def test_a_budget_too_small_shows_the_shortfall(kota, as_user):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="plan-verdict"' in html
+
+
+def test_a_weekend_without_working_days_is_a_400_in_indonesian(kota, as_user):
+    client = as_user("dinas_admin")
+    del client.defaults["HTTP_ACCEPT_LANGUAGE"]  # the default language
+    today = timezone.localdate()
+    saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7 or 7)
+    params = {
+        "start": saturday.isoformat(), "deadline": (saturday + dt.timedelta(days=1)).isoformat(), "budget": "",
+        "set_cost": "150000000", "printer_cost": "50000000", "evening_cost": "500000",
+        "max_sets": "8", "max_printers": "3", "lead_days": "0",
+    }
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    expected = f"Tidak ada hari kerja dari {saturday:%d-%m-%Y} sampai {saturday + dt.timedelta(days=1):%d-%m-%Y}."
+    assert expected in response.content.decode()
 
 
 @pytest.mark.parametrize(

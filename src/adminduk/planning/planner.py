@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import time
 
+from django.utils.translation import gettext as _
 
 from .calendar import WorkingCalendar
 from .model import KecamatanInput, KecamatanPlan, Plan, PlanRequest
@@ -28,11 +29,11 @@ class PlanningError(ValueError):
 
 def check_request(request: PlanRequest) -> None:
     if request.deadline < request.start:
-        raise PlanningError(f"the deadline {request.deadline:%Y-%m-%d} is before the start {request.start:%Y-%m-%d}")
+        raise PlanningError(_("The deadline %(deadline)s is before the start %(start)s.") % {"deadline": f"{request.deadline:%d-%m-%Y}", "start": f"{request.start:%d-%m-%Y}"})
     if request.budget is not None and request.budget < 0:
-        raise PlanningError("the budget cannot be negative")
+        raise PlanningError(_("The budget cannot be negative."))
     if not request.kecamatan:
-        raise PlanningError("there is no kecamatan to plan for")
+        raise PlanningError(_("There is no kecamatan to plan for."))
 
 
 def plan(request: PlanRequest, *, time_limit: float = 50.0) -> Plan:
@@ -40,7 +41,9 @@ def plan(request: PlanRequest, *, time_limit: float = 50.0) -> Plan:
     calendar = WorkingCalendar(request.start, request.closed_days)
     days = calendar.until(request.deadline)
     if days == 0:
-        raise PlanningError(f"there is no working day from {request.start:%Y-%m-%d} to {request.deadline:%Y-%m-%d}")
+        raise PlanningError(
+            _("There is no working day from %(start)s to %(deadline)s.") % {"start": f"{request.start:%d-%m-%Y}", "deadline": f"{request.deadline:%d-%m-%Y}"}
+        )
     program = Program(request, days, time_limit=time_limit)
     until = time.monotonic() + time_limit
     seconds = 0.0
@@ -57,7 +60,7 @@ def plan(request: PlanRequest, *, time_limit: float = 50.0) -> Plan:
     undone, late = program.least_undone, program.least_late
     cheapest = run("cost", max_undone=float(undone.sum()) + tolerance, max_late=late + tolerance)
     if cheapest is None:
-        raise SolverFailed("HiGHS found no plan even at unlimited cost")
+        raise SolverFailed(_("The solver (HiGHS) found no plan even at unlimited cost."))
     required = _cost(request, days, cheapest)
     chosen, shortfall = cheapest, 0
     if request.budget is not None and required > request.budget:
@@ -66,7 +69,7 @@ def plan(request: PlanRequest, *, time_limit: float = 50.0) -> Plan:
         shortfall = required - request.budget
         chosen = run("undone", budget=request.budget)
         if chosen is None:
-            raise SolverFailed("HiGHS found no plan within the budget")
+            raise SolverFailed(_("The solver (HiGHS) found no plan within the budget."))
     impossible_mask = undone > TOLERANCE
     return _result(request, calendar, days, chosen, impossible_mask, required, shortfall, seconds, chosen.mip_gap)
 

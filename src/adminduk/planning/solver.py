@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from django.utils.translation import gettext as _
 
 from .model import JUTA, PlanRequest
 
@@ -181,8 +182,8 @@ class Program:
         info = h.getInfo()
         if info.primal_solution_status != highspy.kSolutionStatusFeasible:
             if status == highspy.HighsModelStatus.kTimeLimit:
-                raise SolverFailed("HiGHS found no plan within its time limit")
-            raise SolverFailed(f"HiGHS stopped without a plan ({h.modelStatusToString(status)})")
+                raise SolverFailed(_("The solver (HiGHS) found no plan within its time limit."))
+            raise SolverFailed(_("The solver (HiGHS) stopped without a plan (%(status)s).") % {"status": h.modelStatusToString(status)})
         values = np.asarray(h.getSolution().col_value)
         c = self.cols
         return Solution(

@@ -46,6 +46,28 @@ def test_bad_cursor_is_refused_with_a_reason(node):
     assert NodeState.objects.get().cursor == ""
 
 
+@pytest.mark.parametrize(
+    "part",
+    [
+        {"c": {"x": 1}},  # civil's position is one [time, id]
+        {"p": {"jobs": 5}},  # printing's are [time, id] per stream
+        {"p": ["2026-12-01T00:00:00+00:00", "x"]},
+        {"a": {"bookings": ["2026-12-01T00:00:00", str(uuid.UUID(int=1))]}},  # a time without its offset
+        {"x": ["2026-12-01T00:00:00+00:00", "not-a-uuid"]},
+    ],
+)
+def test_a_cursor_with_a_forged_stream_part_is_refused_with_a_reason(node, part):
+    import base64
+    import json
+
+    real = changes.build_changes(node.station, since="")["cursor"]
+    data = json.loads(base64.urlsafe_b64decode(real)) | part
+    forged = base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
+    response = node.client.request("GET", "/changes", params={"since": forged})
+    assert response.status_code == 400 and "bad_cursor" in response.json()["detail"]
+    assert NodeState.objects.get().cursor == ""
+
+
 def test_node_pull_applies_pages_and_stores_the_cursor(node, make_resident, make_staff):
     for _ in range(4):
         make_resident()

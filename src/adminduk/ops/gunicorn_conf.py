@@ -15,14 +15,14 @@ from adminduk.core.files import UMASK
 
 bind = os.environ.get("ADMINDUK_SERVE_BIND", "127.0.0.1:8000").split(",")
 workers = int(os.environ.get("ADMINDUK_SERVE_WORKERS", "3"))
-threads = int(os.environ.get("ADMINDUK_SERVE_THREADS", "1"))
-# One request at a time per worker (gunicorn's sync worker) by default: adminduk's pages are CPU
-# work in Python, and threads in one worker only take turns at the interpreter lock (each query's
-# wait gave the lock away, and getting it back took milliseconds). With 200 operators, sync
-# workers served 1.5 x the requests of 4-thread workers at two thirds of the CPU per request
-# (bench/load.py). A slow client does not hold a worker: nginx (deploy/nginx) reads a node's push
-# whole before passing it on and buffers the answer. Without a buffering proxy in front, threads
-# (ADMINDUK_WEB_THREADS=4) keep a slow client from holding a whole worker.
+threads = int(os.environ.get("ADMINDUK_SERVE_THREADS", "4"))
+# Threads per worker: a request that waits (a browser's idle pre-opened connection, an SMS
+# gateway answering a sign-in code slowly, SQLite's lock on a node) holds a thread, not a whole
+# process. A PostgreSQL central behind nginx (which buffers clients) may set 1, gunicorn's sync
+# worker: adminduk's pages are Python CPU work, and threads of one worker take turns at the
+# interpreter lock; with 200 operators at 4 times a busy operator's pace, sync workers served
+# 1.5 x the requests at two thirds of the CPU per request (bench/load.py --threads 1). Then a
+# request waiting on the SMS gateway holds one of 2 x cores + 1 workers.
 worker_class = "gthread" if threads > 1 else "sync"
 # A node's push on a slow link may take two minutes (sync.client.TIMEOUT).
 timeout = int(os.environ.get("ADMINDUK_SERVE_TIMEOUT", "150"))

@@ -1,4 +1,4 @@
-"""`adminduk serve`: the central or a node on gunicorn (several worker processes, one request at a time each),
+"""`adminduk serve`: the central or a node on gunicorn (several workers, threads per worker),
 static files through WhiteNoise, Prometheus counters shared across workers."""
 
 import os

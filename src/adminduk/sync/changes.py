@@ -84,6 +84,7 @@ def decode_cursor(token: str) -> tuple[dt.datetime, uuid.UUID]:
         if data.get("v") != 1 or moment.tzinfo is None:
             raise ValueError("unsupported cursor")
         families.position_from(token, fresh_start=moment)  # the KK part is checked here too
+        keyset.check_parts(data)  # and the other streams' parts
         # In UTC here, so a moment the database cannot hold (0001-01-01 at +14:00) is refused
         # now instead of failing in the query.
         return moment.astimezone(dt.UTC), uuid.UUID(str(last_id))

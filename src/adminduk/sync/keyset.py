@@ -6,9 +6,10 @@ million rows the same updated_at, so page n reads n pages. Asked as two ranges i
 is one seek into the (updated_at, id) index (population's resident_changed_idx and
 family_changed_idx), whatever the page number.
 
-Every stream's position rides in the pull's one opaque cursor (sync.changes makes it and checks
-what a node sends back), each under its own key: `cursor_part` reads one, `fold_into_cursor`
-writes one into a pull answer.
+Every stream's position rides in the pull's one opaque cursor, each under its own key:
+`cursor_part` reads one, `fold_into_cursor` writes one into a pull answer, and `check_parts`
+(called by sync.changes.decode_cursor) refuses a cursor whose parts are not positions the
+central could have handed out, so a forged or damaged one is a 400, never a 500.
 """
 
 import base64
@@ -25,6 +26,35 @@ def page_after(rows: QuerySet, after_time: dt.datetime, after_id: uuid.UUID, lim
     if len(page) < limit:
         page += list(rows.filter(updated_at__gt=after_time).order_by("updated_at", "id")[: limit - len(page)])
     return page
+
+
+# The streams' parts: a dict of positions per stream (printing.sync "p", appointments.sync "a")
+# or one position (civil.sync "c", sync.refusals "x").
+STREAM_PARTS = {"p": "streams", "a": "streams", "c": "one", "x": "one"}
+
+
+def _check_position(position) -> None:
+    if not (isinstance(position, list) and len(position) == 2 and all(isinstance(value, str) for value in position)):
+        raise ValueError("a position is [time, id]")
+    if dt.datetime.fromisoformat(position[0]).tzinfo is None:
+        raise ValueError("a position's time has its offset")
+    uuid.UUID(position[1])
+
+
+def check_parts(data: dict) -> None:
+    """Raise ValueError unless every stream part of the decoded cursor `data` holds positions
+    [an ISO time with its offset, a UUID], as the central hands them out."""
+    for key, shape in STREAM_PARTS.items():
+        if key not in data:
+            continue
+        value = data[key]
+        if shape == "streams":
+            if not isinstance(value, dict):
+                raise ValueError(f"cursor part {key} is not a set of positions")
+            for position in value.values():
+                _check_position(position)
+        else:
+            _check_position(value)
 
 
 FRESH_CURSOR = {"v": 1, "r": ["1970-01-01T00:00:00+00:00", str(uuid.UUID(int=0))]}

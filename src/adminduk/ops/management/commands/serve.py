@@ -17,7 +17,7 @@ def bind_address(value: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Serve this central or node on gunicorn (several worker processes) with static files "
+        "Serve this central or node on gunicorn (several worker processes, threads each) with static files "
         "through WhiteNoise. SIGTERM stops gracefully, SIGHUP reloads the code without dropping requests."
     )
 
@@ -26,8 +26,8 @@ class Command(BaseCommand):
                             help="ADDRESS:PORT or unix:/path, comma separated for several (default ADMINDUK_BIND or 127.0.0.1:8000)")
         parser.add_argument("--workers", type=int, default=None,
                             help="worker processes (default ADMINDUK_WEB_WORKERS, else 2 x cores + 1 on PostgreSQL, 3 on SQLite)")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("ADMINDUK_WEB_THREADS", "1")),
-                            help="threads per worker (default ADMINDUK_WEB_THREADS or 1: behind nginx, one request at a time is fastest)")
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("ADMINDUK_WEB_THREADS", "4")),
+                            help="threads per worker (default ADMINDUK_WEB_THREADS or 4; 1 is gunicorn's sync worker, see the README)")
         parser.add_argument("--graceful-timeout", type=int, default=30, help="seconds a stopping worker may finish its requests")
         parser.add_argument("--access-log", default=os.environ.get("ADMINDUK_ACCESS_LOG", ""),
                             help="file for the access log, '-' for stdout (default: none; nginx keeps one)")

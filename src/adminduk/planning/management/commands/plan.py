@@ -2,7 +2,7 @@ import dataclasses
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from adminduk.planning import csvinput, planner
 from adminduk.planning.model import Costs, Limits, PlanRequest
@@ -36,8 +36,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            request = self._request(options)
-            result = planner.plan(request)
+            with translation.override("en"):  # the command speaks English (plan_lines); so do its errors
+                request = self._request(options)
+                result = planner.plan(request)
         except (csvinput.InputError, ValueProblem, planner.PlanningError, SolverFailed) as exc:
             raise CommandError(str(exc)) from None
         if options["json"]:

@@ -14,12 +14,14 @@ every user logs in (password and TOTP code) and then, with 5-15 s of think time 
 and by name, opens resident and KK pages and the home page; operators go through recording steps
 (call a resident, open the session, capture the face, cancel), supervisors open the sync page.
 
-The pace is the busiest office's in DOMAIN.md's figures: about 380 recordings a day at one
-kecamatan on 2 recording sets, service from 08:00 until 20:00, one resident every 3.8 minutes
-per set (the national average, 100 a day per recording point, is slower still). A recording is
-about 20 requests (call, session page, 14 captures, confirm, submit, the station again): one
-every 11 s. 5-15 s (10 s on average) is that operator's pace. `--think 1-4` is four times it, a
-stress test: it shows where the 2 cores saturate, not what 200 operators ask of them.
+The pace is the busiest office's in the project's domain figures (shared/DOMAIN.md): about 380
+recordings a day at one kecamatan on 2 recording sets, service until 20:00 (12 hours from about
+08:00), one resident every 3.8 minutes per set (the national average, 100 a day per recording
+point, is slower still). A recording is about 20 requests (call, session page, 14 captures,
+confirm, submit, the station again): one every 11 s. The think time comes between tasks, and
+the recording task sends its 5 requests in a row, so 5-15 s makes about one request every 7 s
+per operator: a little more than that busiest pace. `--think 1-4` is four times it, a stress
+test: it shows where the 2 cores saturate, not what 200 operators ask of them.
 
 Users start at 2 a second (--spawn-rate): each login costs about 0.3 s of CPU (argon2), and
 operators starting a shift log in over minutes. Locust's FastHttpUser (geventhttpclient) drives

@@ -20,9 +20,10 @@ threads = int(os.environ.get("ADMINDUK_SERVE_THREADS", "4"))
 # gateway answering a sign-in code slowly, SQLite's lock on a node) holds a thread, not a whole
 # process. A PostgreSQL central behind nginx (which buffers clients) may set 1, gunicorn's sync
 # worker: adminduk's pages are Python CPU work, and threads of one worker take turns at the
-# interpreter lock; with 200 operators at 4 times a busy operator's pace, sync workers served
-# 1.5 x the requests at two thirds of the CPU per request (bench/load.py --threads 1). Then a
-# request waiting on the SMS gateway holds one of 2 x cores + 1 workers.
+# interpreter lock; with 200 operators at 4 times a busy operator's pace on 2 cores, sync workers
+# answered with p95 178 ms for reads and 269 ms for writes, against 196 and 337 ms with 4 threads
+# (bench/load.py --threads 1 --think 1-4; the same 100 requests a second). Then a request
+# waiting on the SMS gateway holds one of 2 x cores + 1 workers.
 worker_class = "gthread" if threads > 1 else "sync"
 # A node's push on a slow link may take two minutes (sync.client.TIMEOUT).
 timeout = int(os.environ.get("ADMINDUK_SERVE_TIMEOUT", "150"))

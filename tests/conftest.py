@@ -13,7 +13,7 @@ from adminduk.regions.models import Kelurahan
 
 
 def _locks_only_inside_transactions() -> None:
-    """In production every connection autocommits, and PostgreSQL refuses a select_for_update()
+    """In production every connection autocommits, and Django refuses a select_for_update()
     outside transaction.atomic() (TransactionManagementError: a 500 for the operator). Tests run
     inside pytest-django's own transaction, which hides that, and SQLite ignores the lock
     altogether: on both databases, a locking query with no atomic block but the test's raises the

@@ -191,6 +191,17 @@ def login_verified(client, user):
 
 
 @pytest.fixture
+def admin_client(client, make_staff):
+    """A Dinas admin with staff and superuser rights, logged in with a second factor (replaces
+    pytest-django's admin_client, whose user has no office and no verified device)."""
+    user = make_staff("dinas_admin", username="kadis")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client.user = user
+    return login_verified(client, user)
+
+
+@pytest.fixture
 def staff_client(client, make_staff):
     """staff_client("supervisor", offices=("72.71.08",)) → a client logged in with a second factor."""
 

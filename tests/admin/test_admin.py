@@ -8,14 +8,6 @@ from tests.conftest import login_verified, resident_data
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 
 
-@pytest.fixture
-def admin_client(client, make_staff):
-    user = make_staff("dinas_admin", username="kadis")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    return login_verified(client, user)
-
-
 def test_admin_refuses_a_session_without_second_factor(client, make_staff):
     user = make_staff("dinas_admin", username="kadis")
     user.is_staff = user.is_superuser = True

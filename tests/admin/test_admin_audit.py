@@ -17,15 +17,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_client")]
 PERSONAL_LINKS = {"population.Resident", "population.Family", "enrollment.KtpRequest", "enrollment.RecordingSession", "biometrics.EnrolledTemplate"}
 
 
-@pytest.fixture
-def admin_client(client, make_staff):
-    user = make_staff("dinas_admin", username="kadis")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    client.user = user
-    return login_verified(client, user)
-
-
 def personal_data_admins():
     """Admins of models holding a NIK or KK number, linking to a record that does, or journals."""
     found = []

@@ -89,6 +89,15 @@ def test_a_node_has_no_planner(kota, as_user, settings):
     assert client.get(URL).status_code == 404
 
 
+def plan_params(start: dt.date, deadline: dt.date, **overrides) -> dict:
+    """The planner form's fields, as the page sends them."""
+    return {
+        "start": start.isoformat(), "deadline": deadline.isoformat(), "budget": "",
+        "set_cost": "150000000", "printer_cost": "50000000", "evening_cost": "500000",
+        "max_sets": "8", "max_printers": "3", "lead_days": "0",
+    } | overrides
+
+
 def test_not_logged_in_goes_to_the_login(client, kota):
     response = client.get(URL)
     assert response.status_code == 302 and "login" in response["Location"]
@@ -97,12 +106,8 @@ def test_not_logged_in_goes_to_the_login(client, kota):
 def test_a_budget_too_small_shows_the_shortfall(kota, as_user):
     client = as_user("dinas_admin")
     today = timezone.localdate()
-    params = {
-        # Two weeks hold working days whatever today is (a weekend, a holiday week).
-        "start": today.isoformat(), "deadline": (today + dt.timedelta(days=14)).isoformat(), "budget": "0",
-        "set_cost": "150.000.000", "printer_cost": "50000000", "evening_cost": "500000",
-        "max_sets": "8", "max_printers": "3", "lead_days": "0",
-    }
+    # Two weeks hold working days whatever today is (a weekend, a holiday week).
+    params = plan_params(today, today + dt.timedelta(days=14), budget="0", set_cost="150.000.000")
     response = client.get(URL, params)
     assert response.status_code == 200
     html = response.content.decode()
@@ -114,11 +119,7 @@ def test_a_weekend_without_working_days_is_a_400_in_indonesian(kota, as_user):
     del client.defaults["HTTP_ACCEPT_LANGUAGE"]  # the default language
     today = timezone.localdate()
     saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7 or 7)
-    params = {
-        "start": saturday.isoformat(), "deadline": (saturday + dt.timedelta(days=1)).isoformat(), "budget": "",
-        "set_cost": "150000000", "printer_cost": "50000000", "evening_cost": "500000",
-        "max_sets": "8", "max_printers": "3", "lead_days": "0",
-    }
+    params = plan_params(saturday, saturday + dt.timedelta(days=1))
     response = client.get(URL, params)
     assert response.status_code == 400
     expected = f"Tidak ada hari kerja dari {saturday:%d-%m-%Y} sampai {saturday + dt.timedelta(days=1):%d-%m-%Y}."
@@ -137,12 +138,7 @@ def test_a_weekend_without_working_days_is_a_400_in_indonesian(kota, as_user):
 def test_bad_input_is_a_400_with_the_reason(kota, as_user, field, value, says):
     client = as_user("supervisor")
     today = timezone.localdate()
-    params = {
-        "start": today.isoformat(), "deadline": (today + dt.timedelta(days=100)).isoformat(), "budget": "",
-        "set_cost": "150000000", "printer_cost": "50000000", "evening_cost": "500000",
-        "max_sets": "8", "max_printers": "3", "lead_days": "0",
-    }
-    params[field] = value
+    params = plan_params(today, today + dt.timedelta(days=100)) | {field: value}
     response = client.get(URL, params)
     assert response.status_code == 400
     assert says in response.content.decode()

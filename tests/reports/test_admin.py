@@ -8,17 +8,8 @@ import pytest
 
 from adminduk.enrollment.statuses import RequestStatus
 from adminduk.reports.models import ResidentFact
-from tests.conftest import login_verified
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, make_staff):
-    user = make_staff("dinas_admin", username="kadis")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    return login_verified(client, user)
 
 
 @pytest.mark.parametrize("status", [RequestStatus.RECORDED, RequestStatus.PRINTED, RequestStatus.PICKED_UP])

@@ -79,8 +79,7 @@ def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datet
     """Add one page of each appointment stream after `since` to the pull answer `data`, fold
     their positions into its cursor, and return the ids of the residents its rows name (the
     caller sends those the node may lack: a resident of another kecamatan booked here)."""
-    positions = keyset.cursor_part(since, "a")
-    positions = positions if isinstance(positions, dict) else {}
+    positions = keyset.cursor_part(since, "a") or {}  # decode_cursor has checked its shape
     out, more, residents = {}, False, set()
     for stream, queryset in _querysets(office, timezone.localdate()).items():
         if more and stream == "invitations":

@@ -76,8 +76,7 @@ def rows_of(office, *, jobs=(), cards=()) -> dict:
 def add_streams(data: dict, office, *, since: str, limit: int, horizon: dt.datetime) -> None:
     """Add one page of each printing stream after `since` to the pull answer `data`, and fold
     their positions into its cursor (sync.changes has already checked the token)."""
-    positions = keyset.cursor_part(since, "p")
-    positions = positions if isinstance(positions, dict) else {}
+    positions = keyset.cursor_part(since, "p") or {}  # decode_cursor has checked its shape
     out, more = {}, False
     for stream, queryset in _querysets(office).items():
         if more and stream in DEPENDS_ON_EARLIER:
